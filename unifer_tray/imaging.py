@@ -1,0 +1,104 @@
+"""Turning whatever the user hands us (a file, a PIL image, an array) into 8-bit RGB pixels.
+
+Every failure becomes an :class:`ImageError` whose message says what is wrong with the input and,
+where it helps, what to do; callers report it per file and carry on.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Larger than three 4K monitors side by side (25 Mpx), far below what would exhaust memory.
+MAX_PIXELS = 80_000_000
+IMAGE_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif", ".jfif", ".ppm", ".pgm"}
+)
+
+
+class ImageError(ValueError):
+    """An input that cannot be analysed, with a message meant for the user."""
+
+
+def is_image_path(path: Path) -> bool:
+    return path.suffix.lower() in IMAGE_SUFFIXES
+
+
+def open_image(path: Path, max_pixels: int = MAX_PIXELS) -> Image.Image:
+    """Decode an image file, refusing oversized ones before their pixels are allocated."""
+    if not path.exists():
+        raise ImageError("file not found")
+    if path.is_dir():
+        raise ImageError("is a folder, not an image")
+    if not os.access(path, os.R_OK):
+        raise ImageError("permission denied: the file is not readable by this user")
+    if path.stat().st_size == 0:
+        raise ImageError("empty file (0 bytes)")
+    try:
+        image = Image.open(path)
+    except Image.DecompressionBombError as exc:
+        raise ImageError(f"image too large (decompression bomb protection): {exc}") from None
+    except UnidentifiedImageError:
+        raise ImageError("not an image, or a format Pillow cannot read") from None
+    except OSError as exc:
+        raise ImageError(f"cannot open: {exc}") from None
+    width, height = image.size
+    if width * height > max_pixels:
+        raise ImageError(
+            f"image too large: {width}x{height} = {width * height / 1e6:.0f} Mpx, the limit is "
+            f"{max_pixels / 1e6:.0f} Mpx (protects against decompression bombs); downscale it first"
+        )
+    try:
+        image.load()  # first frame of a GIF or multi-page TIFF
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ImageError(f"corrupt or truncated image: {exc}") from None
+    return image
+
+
+def to_rgb(image: Image.Image) -> np.ndarray:
+    """8-bit RGB pixels, upright per EXIF, transparency flattened onto white."""
+    image = ImageOps.exif_transpose(image)
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        pixels = np.asarray(image, dtype=np.float64)
+        top = pixels.max() or 1.0
+        gray = np.clip(pixels / top * 255.0, 0, 255).astype(np.uint8)
+        return np.stack([gray] * 3, axis=-1)
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        flat.alpha_composite(rgba)
+        image = flat
+    return np.ascontiguousarray(np.asarray(image.convert("RGB")))
+
+
+def load_rgb(path: Path, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    return to_rgb(open_image(Path(path), max_pixels))
+
+
+def from_array(pixels: np.ndarray) -> np.ndarray:
+    """Accept HxW gray, HxWx3 RGB or HxWx4 RGBA arrays (screen grabs, video frames)."""
+    if pixels.ndim == 2:
+        pixels = np.stack([pixels] * 3, axis=-1)
+    if pixels.ndim != 3 or pixels.shape[2] not in (3, 4):
+        raise ImageError(f"unsupported pixel array of shape {pixels.shape}")
+    if pixels.dtype != np.uint8:
+        raise ImageError(f"unsupported pixel type {pixels.dtype}; expected uint8")
+    return np.ascontiguousarray(pixels[..., :3])
+
+
+def collect_images(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Expand folders recursively; return the image files and the inputs that are not usable."""
+    files: list[Path] = []
+    problems: list[tuple[Path, str]] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and is_image_path(p))
+            if not found:
+                problems.append((path, "folder contains no images (" + ", ".join(sorted(IMAGE_SUFFIXES)) + ")"))
+            files.extend(found)
+        else:
+            files.append(path)  # non-image names are still tried: the decoder decides
+    return files, problems

@@ -1,0 +1,60 @@
+"""The one path every front end takes: input -> pixels -> vision -> :class:`Analysis`.
+
+The CLI and (later) the tray are thin shells over :class:`Pipeline`; failures come back inside
+the Analysis (``error``) rather than as exceptions, so a batch never stops on one bad file.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from .imaging import ImageError, from_array, load_rgb, to_rgb
+from .result import Analysis
+from .vision import DetectorSettings, FaceAnalyzer
+
+ImageInput = str | Path | Image.Image | np.ndarray
+
+
+class Pipeline:
+    def __init__(self, settings: DetectorSettings | None = None, threads: int = 0):
+        self.analyzer = FaceAnalyzer(settings, threads)
+
+    def load(self, image: ImageInput) -> np.ndarray:
+        if isinstance(image, np.ndarray):
+            return from_array(image)
+        if isinstance(image, Image.Image):
+            return to_rgb(image)
+        return load_rgb(Path(image))
+
+    def analyze(self, image: ImageInput, source: str | None = None, whole: bool = False) -> Analysis:
+        """Analyse one image; ``whole`` treats it as a single pre-cropped face."""
+        if source is None:
+            source = str(image) if isinstance(image, str | Path) else "<image>"
+        start = time.perf_counter()
+        try:
+            rgb = self.load(image)
+        except ImageError as exc:
+            return Analysis.failed(source, str(exc))
+        loaded = time.perf_counter()
+        faces, timings = self.analyzer.analyze(rgb, whole=whole)
+        total = (time.perf_counter() - start) * 1000
+        timings = {"load": (loaded - start) * 1000, **timings, "total": total}
+        return Analysis(
+            source=source, width=int(rgb.shape[1]), height=int(rgb.shape[0]), faces=faces,
+            timings_ms={stage: round(ms, 2) for stage, ms in timings.items()},
+        )
+
+
+_default: Pipeline | None = None
+
+
+def analyze_image(image: ImageInput, source: str | None = None, whole: bool = False) -> Analysis:
+    """Analyse one image with a shared, lazily created pipeline (the models load once)."""
+    global _default
+    if _default is None:
+        _default = Pipeline()
+    return _default.analyze(image, source=source, whole=whole)

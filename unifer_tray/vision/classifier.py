@@ -1,0 +1,101 @@
+"""Expression classification: three shipped nets combined by an uncertainty-gated product of experts.
+
+Why this rule (see models/ADR-0001-expression-ensemble.md for the evidence): face-api's net is
+by far the best on clear, posed faces, while the two FER2013-trained nets are better on small,
+noisy, in-the-wild faces. Averaging all three drags face-api's confident answers towards the
+weaker nets. Instead face-api is the anchor and the FER2013 pair is consulted in proportion to
+face-api's own doubt, measured by the normalised entropy of its distribution:
+
+    log p  =  log p_faceapi  +  g(u) * mean(log p_minixception, log p_human)
+    u = H(p_faceapi) / log 7,   g(u) = clip((u - 0.25) / 0.75, 0, 1)
+
+When face-api is decisive (u < 0.25, roughly a top probability above 0.93) its answer stands and
+the experts are not even run; as it grows unsure the pair's geometric mean, averaged over the
+crop and its mirror image (test-time flip), breaks the tie.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ..result import LABELS
+from .models import ModelInfo, open_session
+
+ANCHOR = "faceapi_expression"
+EXPERTS = ("mini_xception", "human_emotion")
+GATE_OPENS_AT = 0.25
+_EPS = 1e-6
+
+
+class ExpressionModel:
+    """One shipped classifier; takes 112x112 RGB crops, returns probabilities in LABELS order."""
+
+    def __init__(self, name: str, threads: int = 0):
+        self.session, self.info = open_session(name, threads)
+        self._input = self.session.get_inputs()[0].name
+        self._order = [self.info.labels.index(label) for label in LABELS]
+
+    def prepare(self, crops: np.ndarray) -> np.ndarray:
+        pre = self.info.preprocessing
+        size = int(pre["size"])
+        if pre["color"] == "gray":
+            resized = [cv2.resize(cv2.cvtColor(c, cv2.COLOR_RGB2GRAY), (size, size),
+                                  interpolation=cv2.INTER_AREA) for c in crops]
+            batch = np.stack(resized)[..., None]
+        elif size != crops.shape[1]:
+            batch = np.stack([cv2.resize(c, (size, size), interpolation=cv2.INTER_AREA) for c in crops])
+        else:
+            batch = crops
+        return batch.astype(np.float32) * float(pre["scale"]) + float(pre["offset"])
+
+    def predict(self, crops: np.ndarray) -> np.ndarray:
+        probabilities = self.session.run(None, {self._input: self.prepare(crops)})[0]
+        return probabilities[:, self._order]
+
+    def predict_with_flip(self, crops: np.ndarray) -> np.ndarray:
+        both = self.predict(np.concatenate([crops, crops[:, :, ::-1]]))
+        return (both[: len(crops)] + both[len(crops):]) / 2
+
+
+def normalised_entropy(probabilities: np.ndarray) -> np.ndarray:
+    p = np.clip(probabilities, _EPS, 1.0)
+    return -(p * np.log(p)).sum(axis=-1) / np.log(p.shape[-1])
+
+
+def expert_gate(probabilities: np.ndarray) -> np.ndarray:
+    return np.clip((normalised_entropy(probabilities) - GATE_OPENS_AT) / (1 - GATE_OPENS_AT), 0.0, 1.0)
+
+
+def fuse(anchor: np.ndarray, experts: list[np.ndarray], gate: np.ndarray) -> np.ndarray:
+    """Log-linear pooling: the anchor plus the experts' geometric mean weighted by the gate."""
+    expert_log = np.mean([np.log(np.clip(e, _EPS, 1.0)) for e in experts], axis=0)
+    log_p = np.log(np.clip(anchor, _EPS, 1.0)) + gate[:, None] * expert_log
+    log_p -= log_p.max(axis=-1, keepdims=True)
+    p = np.exp(log_p)
+    return p / p.sum(axis=-1, keepdims=True)
+
+
+class ExpressionEnsemble:
+    def __init__(self, threads: int = 0):
+        self.anchor = ExpressionModel(ANCHOR, threads)
+        self.experts = [ExpressionModel(name, threads) for name in EXPERTS]
+
+    @property
+    def models(self) -> list[ModelInfo]:
+        return [self.anchor.info] + [e.info for e in self.experts]
+
+    def classify(self, crops: np.ndarray) -> np.ndarray:
+        """Probabilities (N x 7, LABELS order) for N 112x112 RGB face crops."""
+        if not len(crops):
+            return np.zeros((0, len(LABELS)), np.float32)
+        anchor = self.anchor.predict(crops)
+        gate = expert_gate(anchor)
+        doubtful = gate > 0
+        if not doubtful.any():
+            return anchor
+        subset = crops[doubtful]
+        expert_outputs = [expert.predict_with_flip(subset) for expert in self.experts]
+        fused = anchor.copy()
+        fused[doubtful] = fuse(anchor[doubtful], expert_outputs, gate[doubtful])
+        return fused

@@ -1,0 +1,154 @@
+"""Face detection with MediaPipe's BlazeFace (back-camera model), on images of any size.
+
+BlazeFace was trained on 256x256 inputs and finds faces down to about 10 px there. One letterboxed
+256 pass finds every face in a small image but only large ones in a screenshot, so large images
+get a second, finer pass over the whole frame at its own aspect ratio (the ONNX graph accepts any
+size that is a multiple of 32). The fine pass's scale is chosen so that ``min_face`` pixels become
+detectable, capped by a pixel budget that bounds the time on huge captures. Detections from both
+passes are merged by weighted NMS, as MediaPipe does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import cv2
+import numpy as np
+
+from .models import open_session
+
+TRAINED_SIZE = 256
+SMALLEST_DETECTABLE = 10.0  # face side in px at the network's input scale
+STRIDES = ((16, 2), (32, 6))  # (stride, anchors per cell), the order of the model's outputs
+
+
+@dataclass(frozen=True)
+class Detection:
+    box: tuple[float, float, float, float]  # x, y, width, height in image pixels
+    score: float
+    keypoints: np.ndarray  # 6 x 2: right eye, left eye, nose, mouth, right ear, left ear
+
+    @property
+    def area(self) -> float:
+        return self.box[2] * self.box[3]
+
+
+@dataclass(frozen=True)
+class DetectorSettings:
+    min_score: float = 0.6
+    iou_threshold: float = 0.3
+    min_face: float = 30.0  # px: smallest face the fine pass should find
+    pixel_budget: int = 160_000  # most input pixels for the fine pass (~20 ms, 1 thread)
+
+
+@cache
+def _anchor_centres(height: int, width: int) -> np.ndarray:
+    """Anchor centres in input pixels, in the order of the model's concatenated outputs."""
+    centres = []
+    for stride, per_cell in STRIDES:
+        rows, cols = height // stride, width // stride
+        ys, xs = np.meshgrid(np.arange(rows), np.arange(cols), indexing="ij")
+        grid = np.stack([(xs + 0.5) * stride, (ys + 0.5) * stride], axis=-1).reshape(-1, 1, 2)
+        centres.append(np.repeat(grid, per_cell, axis=1).reshape(-1, 2))
+    return np.concatenate(centres).astype(np.float32)
+
+
+def _iou(box: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """IoU of one (x1, y1, x2, y2) box against many."""
+    x1 = np.maximum(box[0], boxes[:, 0])
+    y1 = np.maximum(box[1], boxes[:, 1])
+    x2 = np.minimum(box[2], boxes[:, 2])
+    y2 = np.minimum(box[3], boxes[:, 3])
+    inter = np.clip(x2 - x1, 0, None) * np.clip(y2 - y1, 0, None)
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    areas = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    return inter / np.maximum(area + areas - inter, 1e-9)
+
+
+def weighted_nms(corners: np.ndarray, keypoints: np.ndarray, scores: np.ndarray, iou: float):
+    """MediaPipe-style NMS: each cluster is replaced by the score-weighted mean of its members."""
+    order = np.argsort(-scores)
+    corners, keypoints, scores = corners[order], keypoints[order], scores[order]
+    remaining = np.ones(len(scores), bool)
+    merged = []
+    for index in range(len(scores)):
+        if not remaining[index]:
+            continue
+        members = remaining & (_iou(corners[index], corners) >= iou)
+        remaining &= ~members
+        weights = scores[members][:, None]
+        box = (corners[members] * weights).sum(0) / weights.sum()
+        points = (keypoints[members] * weights[:, :, None]).sum(0) / weights.sum()
+        merged.append((box, points, float(scores[index])))
+    return merged
+
+
+class FaceDetector:
+    def __init__(self, settings: DetectorSettings | None = None, threads: int = 0):
+        self.settings = settings or DetectorSettings()
+        self.session, self.info = open_session("blazeface_back", threads)
+        self._input = self.session.get_inputs()[0].name
+        pre = self.info.preprocessing
+        self._scale, self._offset = float(pre["scale"]), float(pre["offset"])
+
+    def _run(self, canvas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Sigmoid scores and decoded (cx, cy, w, h, keypoints) in canvas pixels, per anchor."""
+        batch = (canvas.astype(np.float32) * self._scale + self._offset)[None]
+        scores16, scores32, reg16, reg32 = self.session.run(None, {self._input: batch})
+        logits = np.concatenate([scores16[0, :, 0], scores32[0, :, 0]])
+        regressors = np.concatenate([reg16[0], reg32[0]])
+        scores = 1.0 / (1.0 + np.exp(-np.clip(logits, -80, 80)))
+        centres = _anchor_centres(canvas.shape[0], canvas.shape[1])
+        decoded = regressors.copy()
+        decoded[:, 0:2] += centres
+        decoded[:, 4:] += np.tile(centres, 6)
+        return scores, decoded
+
+    def _pass(self, rgb: np.ndarray, scale: float, square: bool) -> tuple[np.ndarray, ...]:
+        """One network pass at `scale`, padded bottom/right to a square or to multiples of 32."""
+        height, width = rgb.shape[:2]
+        new_w, new_h = max(1, round(width * scale)), max(1, round(height * scale))
+        interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+        resized = cv2.resize(rgb, (new_w, new_h), interpolation=interpolation)
+        if square:
+            canvas_h = canvas_w = TRAINED_SIZE
+        else:
+            canvas_h, canvas_w = (-(-new_h // 32) * 32), (-(-new_w // 32) * 32)
+        canvas = np.zeros((canvas_h, canvas_w, 3), np.uint8)
+        canvas[:new_h, :new_w] = resized
+        scores, decoded = self._run(canvas)
+        keep = scores >= self.settings.min_score
+        decoded, scores = decoded[keep] / scale, scores[keep]
+        corners = np.stack(
+            [decoded[:, 0] - decoded[:, 2] / 2, decoded[:, 1] - decoded[:, 3] / 2,
+             decoded[:, 0] + decoded[:, 2] / 2, decoded[:, 1] + decoded[:, 3] / 2], axis=1)
+        return corners, decoded[:, 4:].reshape(-1, 6, 2), scores
+
+    def fine_scale(self, height: int, width: int) -> float | None:
+        """Scale of the second pass, or None when the letterboxed pass already sees min_face."""
+        coarse = TRAINED_SIZE / max(height, width)
+        wanted = SMALLEST_DETECTABLE / self.settings.min_face
+        affordable = (self.settings.pixel_budget / (height * width)) ** 0.5
+        fine = min(wanted, affordable, 1.0)
+        return fine if fine > coarse * 1.25 else None
+
+    def detect(self, rgb: np.ndarray) -> list[Detection]:
+        height, width = rgb.shape[:2]
+        parts = [self._pass(rgb, TRAINED_SIZE / max(height, width), square=True)]
+        fine = self.fine_scale(height, width)
+        if fine is not None:
+            parts.append(self._pass(rgb, fine, square=False))
+        corners = np.concatenate([p[0] for p in parts])
+        if not len(corners):
+            return []
+        keypoints = np.concatenate([p[1] for p in parts])
+        scores = np.concatenate([p[2] for p in parts])
+        detections = []
+        for box, points, score in weighted_nms(corners, keypoints, scores, self.settings.iou_threshold):
+            x1, y1 = max(0.0, box[0]), max(0.0, box[1])
+            x2, y2 = min(float(width), box[2]), min(float(height), box[3])
+            if x2 - x1 < 2 or y2 - y1 < 2:
+                continue
+            detections.append(Detection((x1, y1, x2 - x1, y2 - y1), score, points))
+        return sorted(detections, key=lambda d: d.area, reverse=True)
