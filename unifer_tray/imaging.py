@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Larger than three 4K monitors side by side (25 Mpx), far below what would exhaust memory.
 MAX_PIXELS = 80_000_000
-IMAGE_SUFFIXES = frozenset(
-    {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif", ".jfif", ".ppm", ".pgm"}
-)
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif", ".jfif", ".ppm", ".pgm"})
 
 
 class ImageError(ValueError):
@@ -44,7 +43,7 @@ def open_image(path: Path, max_pixels: int = MAX_PIXELS) -> Image.Image:
     except UnidentifiedImageError:
         raise ImageError("not an image, or a format Pillow cannot read") from None
     except OSError as exc:
-        raise ImageError(f"cannot open: {exc}") from None
+        raise ImageError(f"corrupt or truncated image: {exc}") from None
     width, height = image.size
     if width * height > max_pixels:
         raise ImageError(
@@ -102,3 +101,15 @@ def collect_images(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]
         else:
             files.append(path)  # non-image names are still tried: the decoder decides
     return files, problems
+
+
+def resize(rgb: np.ndarray, scale: float) -> np.ndarray:
+    """Resize by `scale`; large reductions take a fast integer-factor area step first (anti-aliasing)."""
+    height, width = rgb.shape[:2]
+    target = (max(1, round(width * scale)), max(1, round(height * scale)))
+    step = int(1 / scale) if scale < 1 else 1
+    if step >= 2:
+        rgb = cv2.resize(rgb, (max(1, width // step), max(1, height // step)), interpolation=cv2.INTER_AREA)
+    if (rgb.shape[1], rgb.shape[0]) == target:
+        return rgb
+    return cv2.resize(rgb, target, interpolation=cv2.INTER_LINEAR)

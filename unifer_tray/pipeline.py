@@ -20,7 +20,7 @@ ImageInput = str | Path | Image.Image | np.ndarray
 
 
 class Pipeline:
-    def __init__(self, settings: DetectorSettings | None = None, threads: int = 0):
+    def __init__(self, settings: DetectorSettings | None = None, threads: int = 1):
         self.analyzer = FaceAnalyzer(settings, threads)
 
     def load(self, image: ImageInput) -> np.ndarray:
@@ -30,23 +30,33 @@ class Pipeline:
             return to_rgb(image)
         return load_rgb(Path(image))
 
-    def analyze(self, image: ImageInput, source: str | None = None, whole: bool = False) -> Analysis:
-        """Analyse one image; ``whole`` treats it as a single pre-cropped face."""
+    def run(
+        self, image: ImageInput, source: str | None = None, whole: bool = False
+    ) -> tuple[Analysis, np.ndarray | None]:
+        """The analysis and the RGB pixels it was made from (None when the input failed)."""
         if source is None:
             source = str(image) if isinstance(image, str | Path) else "<image>"
         start = time.perf_counter()
         try:
             rgb = self.load(image)
         except ImageError as exc:
-            return Analysis.failed(source, str(exc))
+            return Analysis.failed(source, str(exc)), None
         loaded = time.perf_counter()
         faces, timings = self.analyzer.analyze(rgb, whole=whole)
         total = (time.perf_counter() - start) * 1000
         timings = {"load": (loaded - start) * 1000, **timings, "total": total}
-        return Analysis(
-            source=source, width=int(rgb.shape[1]), height=int(rgb.shape[0]), faces=faces,
+        analysis = Analysis(
+            source=source,
+            width=int(rgb.shape[1]),
+            height=int(rgb.shape[0]),
+            faces=faces,
             timings_ms={stage: round(ms, 2) for stage, ms in timings.items()},
         )
+        return analysis, rgb
+
+    def analyze(self, image: ImageInput, source: str | None = None, whole: bool = False) -> Analysis:
+        """Analyse one image; ``whole`` treats it as a single pre-cropped face."""
+        return self.run(image, source, whole)[0]
 
 
 _default: Pipeline | None = None

@@ -23,7 +23,7 @@ def _round(value: float, digits: int = 4) -> float:
 class FaceAnalyzer:
     """Detect faces and read their expressions; load once, reuse for every image."""
 
-    def __init__(self, settings: DetectorSettings | None = None, threads: int = 0):
+    def __init__(self, settings: DetectorSettings | None = None, threads: int = 1):
         self.detector = FaceDetector(settings, threads)
         self.ensemble = ExpressionEnsemble(threads)
 
@@ -50,7 +50,7 @@ class FaceAnalyzer:
 
         faces = []
         for index, row in enumerate(probabilities):
-            probs = {label: _round(p) for label, p in zip(LABELS, row)}
+            probs = {label: _round(p) for label, p in zip(LABELS, row, strict=True)}
             if whole:
                 box, score, landmarks = [0, 0, width, height], 1.0, []
             else:
@@ -60,10 +60,19 @@ class FaceAnalyzer:
                 landmarks = [[round(float(x), 1), round(float(y), 1)] for x, y in det.keypoints]
             valence, arousal = valence_arousal(probs)
             top = max(probs, key=probs.get)
-            faces.append(Face(
-                box=box, score=score, landmarks=landmarks, expression=top, confidence=probs[top],
-                probabilities=probs, intensity=intensity(probs), compound=compound(probs),
-                valence=_round(valence, 3), arousal=_round(arousal, 3),
-            ))
+            faces.append(
+                Face(
+                    box=box,
+                    score=score,
+                    landmarks=landmarks,
+                    expression=top,
+                    confidence=probs[top],
+                    probabilities=probs,
+                    intensity=intensity(probs),
+                    compound=compound(probs),
+                    valence=_round(valence, 3),
+                    arousal=_round(arousal, 3),
+                )
+            )
         timings = {"detect": (detected - start) * 1000, "classify": (classified - detected) * 1000}
         return faces, timings

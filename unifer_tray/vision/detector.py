@@ -1,11 +1,11 @@
 """Face detection with MediaPipe's BlazeFace (back-camera model), on images of any size.
 
 BlazeFace was trained on 256x256 inputs and finds faces down to about 10 px there. One letterboxed
-256 pass finds every face in a small image but only large ones in a screenshot, so large images
-get a second, finer pass over the whole frame at its own aspect ratio (the ONNX graph accepts any
-size that is a multiple of 32). The fine pass's scale is chosen so that ``min_face`` pixels become
-detectable, capped by a pixel budget that bounds the time on huge captures. Detections from both
-passes are merged by weighted NMS, as MediaPipe does.
+256 pass finds every face in a small image but only large ones in a photo or a screenshot, so a
+large image instead gets a fine pass over the whole frame at its own aspect ratio (the ONNX graph
+accepts any size that is a multiple of 32), scaled so that ``min_face`` pixels become detectable
+within a pixel budget, next to the letterboxed 256 pass, which keeps the large faces.
+Detections are merged by weighted NMS, as MediaPipe does.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import cv2
 import numpy as np
 
+from ..imaging import resize
 from .models import open_session
 
 TRAINED_SIZE = 256
@@ -39,7 +39,14 @@ class DetectorSettings:
     min_score: float = 0.6
     iou_threshold: float = 0.3
     min_face: float = 30.0  # px: smallest face the fine pass should find
-    pixel_budget: int = 160_000  # most input pixels for the fine pass (~20 ms, 1 thread)
+    # Most input pixels for the fine pass. Photos: reach min_face unless the image is over ~18 Mpx
+    # (about 0.2 s). Interactive screen captures use SCREEN_SETTINGS instead.
+    pixel_budget: int = 2_000_000
+
+
+# Interactive captures: about 25 ms on a 1920x1080 screen (1 thread); the smallest face found there
+# is then about 45 px (photos: 30 px, about 48 ms).
+SCREEN_SETTINGS = DetectorSettings(pixel_budget=100_000)
 
 
 @cache
@@ -85,7 +92,7 @@ def weighted_nms(corners: np.ndarray, keypoints: np.ndarray, scores: np.ndarray,
 
 
 class FaceDetector:
-    def __init__(self, settings: DetectorSettings | None = None, threads: int = 0):
+    def __init__(self, settings: DetectorSettings | None = None, threads: int = 1):
         self.settings = settings or DetectorSettings()
         self.session, self.info = open_session("blazeface_back", threads)
         self._input = self.session.get_inputs()[0].name
@@ -105,24 +112,23 @@ class FaceDetector:
         decoded[:, 4:] += np.tile(centres, 6)
         return scores, decoded
 
-    def _pass(self, rgb: np.ndarray, scale: float, square: bool) -> tuple[np.ndarray, ...]:
-        """One network pass at `scale`, padded bottom/right to a square or to multiples of 32."""
-        height, width = rgb.shape[:2]
-        new_w, new_h = max(1, round(width * scale)), max(1, round(height * scale))
-        interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
-        resized = cv2.resize(rgb, (new_w, new_h), interpolation=interpolation)
-        if square:
-            canvas_h = canvas_w = TRAINED_SIZE
-        else:
-            canvas_h, canvas_w = (-(-new_h // 32) * 32), (-(-new_w // 32) * 32)
-        canvas = np.zeros((canvas_h, canvas_w, 3), np.uint8)
-        canvas[:new_h, :new_w] = resized
+    def _detect_at(
+        self, image: np.ndarray, scale: float, canvas_hw: tuple[int, int], sides: tuple[float, float] = (0, np.inf)
+    ):
+        """One network pass over `image` (the original resized by `scale`), padded bottom/right.
+
+        Each pass answers for one band of face sizes (``sides``, in its input pixels), as levels
+        of an image pyramid do: the 256 pass is unreliable below SMALLEST_DETECTABLE, and the fine
+        pass, over many more anchors, mistakes texture (film grain, clouds) for large faces that
+        the 256 pass sees well anyway. Coordinates come back in original pixels.
+        """
+        canvas = np.zeros((*canvas_hw, 3), np.uint8)
+        canvas[: image.shape[0], : image.shape[1]] = image
         scores, decoded = self._run(canvas)
-        keep = scores >= self.settings.min_score
+        keep = (scores >= self.settings.min_score) & (decoded[:, 2] >= sides[0]) & (decoded[:, 2] <= sides[1])
         decoded, scores = decoded[keep] / scale, scores[keep]
-        corners = np.stack(
-            [decoded[:, 0] - decoded[:, 2] / 2, decoded[:, 1] - decoded[:, 3] / 2,
-             decoded[:, 0] + decoded[:, 2] / 2, decoded[:, 1] + decoded[:, 3] / 2], axis=1)
+        half = decoded[:, 2:4] / 2
+        corners = np.concatenate([decoded[:, 0:2] - half, decoded[:, 0:2] + half], axis=1)
         return corners, decoded[:, 4:].reshape(-1, 6, 2), scores
 
     def fine_scale(self, height: int, width: int) -> float | None:
@@ -135,10 +141,19 @@ class FaceDetector:
 
     def detect(self, rgb: np.ndarray) -> list[Detection]:
         height, width = rgb.shape[:2]
-        parts = [self._pass(rgb, TRAINED_SIZE / max(height, width), square=True)]
         fine = self.fine_scale(height, width)
-        if fine is not None:
-            parts.append(self._pass(rgb, fine, square=False))
+        scale = TRAINED_SIZE / max(height, width)
+        square = (TRAINED_SIZE, TRAINED_SIZE)
+        if fine is None:
+            parts = [self._detect_at(resize(rgb, scale), scale, square)]
+        else:
+            small = resize(rgb, fine)
+            padded = (-(-small.shape[0] // 32) * 32, -(-small.shape[1] // 32) * 32)
+            overlap = 2 * SMALLEST_DETECTABLE * fine / scale  # faces both passes answer for
+            parts = [
+                self._detect_at(small, fine, padded, sides=(0, overlap)),
+                self._detect_at(resize(small, scale / fine), scale, square, sides=(SMALLEST_DETECTABLE, np.inf)),
+            ]
         corners = np.concatenate([p[0] for p in parts])
         if not len(corners):
             return []

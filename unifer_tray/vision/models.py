@@ -77,8 +77,12 @@ def model_bytes(info: ModelInfo) -> bytes:
     return data
 
 
-def open_session(name: str, threads: int = 0) -> tuple[ort.InferenceSession, ModelInfo]:
-    """An onnxruntime CPU session for a shipped model; threads=0 lets onnxruntime decide."""
+def open_session(name: str, threads: int = 1) -> tuple[ort.InferenceSession, ModelInfo]:
+    """An onnxruntime CPU session for a shipped model.
+
+    One thread is the default: these nets are small, and on a 2-core machine onnxruntime's own
+    thread pool made a batch of 200 photos 2.5x slower (benchmarks/bench_analysis.py).
+    """
     try:
         info = manifest()[name]
     except KeyError:

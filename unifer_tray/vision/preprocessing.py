@@ -11,6 +11,7 @@ import math
 import cv2
 import numpy as np
 
+from ..imaging import resize
 from .detector import Detection
 
 CROP_SIZE = 112
@@ -24,7 +25,7 @@ def _window(rgb: np.ndarray, x0: int, y0: int, side: int) -> np.ndarray:
     sx0, sy0 = max(0, x0), max(0, y0)
     sx1, sy1 = min(width, x0 + side), min(height, y0 + side)
     if sx1 > sx0 and sy1 > sy0:
-        window[sy0 - y0:sy1 - y0, sx0 - x0:sx1 - x0] = rgb[sy0:sy1, sx0:sx1]
+        window[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0] = rgb[sy0:sy1, sx0:sx1]
     return window
 
 
@@ -34,8 +35,9 @@ def eye_angle(detection: Detection) -> float:
     return math.degrees(math.atan2(ly - ry, lx - rx))
 
 
-def aligned_crop(rgb: np.ndarray, detection: Detection, margin: float = CROP_MARGIN,
-                 size: int = CROP_SIZE) -> np.ndarray:
+def aligned_crop(
+    rgb: np.ndarray, detection: Detection, margin: float = CROP_MARGIN, size: int = CROP_SIZE
+) -> np.ndarray:
     """Square crop around the face, rotated so the eyes are level, resized to size x size."""
     x, y, w, h = detection.box
     centre_x, centre_y = x + w / 2, y + h / 2
@@ -47,12 +49,14 @@ def aligned_crop(rgb: np.ndarray, detection: Detection, margin: float = CROP_MAR
     window = _window(rgb, x0, y0, window_side)
     shrink = min(1.0, 2 * size / side)
     if shrink < 1.0:
-        window = cv2.resize(window, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
+        window = resize(window, shrink)
+        shrink = window.shape[0] / window_side  # the exact factor after rounding
     local_x, local_y = (centre_x - x0) * shrink, (centre_y - y0) * shrink
     matrix = cv2.getRotationMatrix2D((local_x, local_y), eye_angle(detection), size / (side * shrink))
     matrix[:, 2] += (size / 2 - local_x, size / 2 - local_y)
-    return cv2.warpAffine(window, matrix, (size, size), flags=cv2.INTER_LINEAR,
-                          borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0))
+    return cv2.warpAffine(
+        window, matrix, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0)
+    )
 
 
 def whole_image_crop(rgb: np.ndarray, size: int = CROP_SIZE) -> np.ndarray:
@@ -61,6 +65,6 @@ def whole_image_crop(rgb: np.ndarray, size: int = CROP_SIZE) -> np.ndarray:
     side = max(height, width)
     square = np.zeros((side, side, 3), np.uint8)
     top, left = (side - height) // 2, (side - width) // 2
-    square[top:top + height, left:left + width] = rgb
+    square[top : top + height, left : left + width] = rgb
     interpolation = cv2.INTER_AREA if side > size else cv2.INTER_LINEAR
     return cv2.resize(square, (size, size), interpolation=interpolation)

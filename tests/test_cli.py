@@ -1,0 +1,136 @@
+"""The real `unifer` console script, as a researcher runs it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from unifer_tray.cli.output import CSV_FIELDS
+
+UNIFER = [str(Path(sys.executable).with_name("unifer"))]
+
+
+def unifer(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*UNIFER, *map(str, args)], capture_output=True, text=True, timeout=120)
+
+
+def test_sample_quick_start():
+    result = unifer("analyze", "--sample")
+    assert result.returncode == 0, result.stderr
+    assert "1 face" in result.stdout and "happiness" in result.stdout
+
+
+def test_json_output_for_a_folder(data_dir):
+    result = unifer("analyze", data_dir, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    documents = json.loads(result.stdout)
+    by_name = {Path(d["source"]).name: d for d in documents}
+    assert len(by_name["multi_face.jpg"]["faces"]) == 5
+    assert by_name["free-mountain-vector-01.jpg"]["faces"] == []
+    assert all(d["error"] is None for d in documents)
+
+
+def test_failures_are_reported_and_the_batch_goes_on(data_dir, tmp_path):
+    broken = tmp_path / "broken.jpg"
+    broken.write_text("not an image")
+    result = unifer("analyze", data_dir / "single_face.jpg", broken, tmp_path / "missing.png", "--format", "jsonl")
+    assert result.returncode == 1
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [bool(d["error"]) for d in lines] == [False, True, True]
+    assert lines[0]["faces"][0]["expression"] == "happiness"
+    assert "broken.jpg: not an image" in result.stderr
+    assert "missing.png: file not found" in result.stderr
+
+
+def test_text_output_shows_errors_once(tmp_path):
+    result = unifer("analyze", tmp_path / "missing.png")
+    assert result.returncode == 1
+    assert "missing.png: error: file not found" in result.stdout
+    assert result.stderr == ""
+
+
+def test_csv_output_to_file(data_dir, tmp_path):
+    target = tmp_path / "out.csv"
+    result = unifer(
+        "analyze",
+        data_dir / "multi_face.jpg",
+        data_dir / "free-mountain-vector-01.jpg",
+        "--format",
+        "csv",
+        "--output",
+        target,
+    )
+    assert result.returncode == 0 and result.stdout == ""
+    rows = list(csv.DictReader(io.StringIO(target.read_text())))
+    assert list(rows[0]) == CSV_FIELDS
+    assert len(rows) == 6  # five faces, plus one row for the image without a face
+    assert rows[-1]["face"] == "" and rows[-1]["error"] == ""
+
+
+def test_annotate_writes_copies(data_dir, tmp_path):
+    result = unifer("analyze", data_dir / "multi_face.jpg", "--annotate", tmp_path / "ann")
+    assert result.returncode == 0
+    written = Image.open(tmp_path / "ann" / "multi_face.png")
+    assert written.size == (1000, 667)
+    assert written.getpixel((683, 318 + 50)) == (255, 196, 0)  # left edge of the largest face's box
+
+
+def test_whole_mode_on_crops(data_dir, tmp_path):
+    crop = Image.open(data_dir / "0-f15-hao-ph.jpg").crop((90, 150, 420, 480)).resize((48, 48)).convert("L")
+    crop.save(tmp_path / "crop.png")
+    result = unifer("analyze", tmp_path / "crop.png", "--faces", "whole", "--format", "jsonl")
+    face = json.loads(result.stdout)["faces"][0]
+    assert face["box"] == [0, 0, 48, 48] and face["expression"] == "happiness"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["analyze"], ["analyze", "--format", "yaml", "x.jpg"], ["analyze", "--faces", "all", "x.jpg"], ["frobnicate"], []],
+)
+def test_usage_errors_exit_2(args):
+    result = unifer(*args)
+    assert result.returncode == 2
+    assert "error" in result.stderr
+
+
+def test_folder_without_images_is_a_failure(tmp_path):
+    (tmp_path / "readme.txt").write_text("nothing here")
+    result = unifer("analyze", tmp_path)
+    assert result.returncode == 1
+    assert "folder contains no images" in result.stdout
+
+
+def test_eval_on_a_labelled_folder(data_dir, tmp_path):
+    layout = {
+        "happy": ["single_face.jpg", "0-f15-hao-ph.jpg", "Image_with_alpha.png"],
+        "surprised": ["0-f1-su-ph.jpg"],
+        "anger": ["15-f13-anc-ph.jpg"],
+        "neutral": ["free-mountain-vector-01.jpg"],
+    }
+    for label, names in layout.items():
+        (tmp_path / "set" / label).mkdir(parents=True)
+        for name in names:
+            shutil.copy(data_dir / name, tmp_path / "set" / label / name)
+    result = unifer("eval", tmp_path / "set", "--plot", tmp_path / "cm.png")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "images: 6 (1 without a face, 0 failed to load)" in out
+    assert "accuracy: 66.7%" in out  # 4 of 6: the anger face reads as sadness, the drawing has no face
+    assert "recall per class: neutral 0.0%, happiness 100.0%, surprise 100.0%, anger 0.0%" in out
+    assert "no face: " in out and "macro-F1" in out
+    assert Image.open(tmp_path / "cm.png").size[0] > 500
+
+
+def test_eval_rejects_an_unlabelled_folder(tmp_path):
+    (tmp_path / "cats").mkdir()
+    result = unifer("eval", tmp_path)
+    assert result.returncode == 2
+    assert "expected sub-folders named neutral, happiness" in result.stderr

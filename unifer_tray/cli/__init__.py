@@ -1,0 +1,1 @@
+"""The ``unifer`` command line: a thin shell over :mod:`unifer_tray.pipeline`."""

@@ -1,0 +1,167 @@
+"""``unifer``: analyse images and evaluate on labelled folders.
+
+Exit codes: 0 all inputs analysed, 1 some inputs failed (each reported), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from contextlib import nullcontext
+from importlib import resources
+from pathlib import Path
+
+from .. import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _sample_image() -> Path:
+    return Path(str(resources.files("unifer_tray") / "samples" / "astronaut.jpg"))
+
+
+def _pipeline(args: argparse.Namespace):
+    from ..pipeline import Pipeline
+    from ..vision import DetectorSettings
+
+    return Pipeline(DetectorSettings(min_face=args.min_face), threads=args.threads)
+
+
+def _progress(total: int, description: str):
+    """A progress bar on an interactive stderr only, so pipes and logs stay clean."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=description, unit="img", disable=total < 2 or not sys.stderr.isatty(), leave=False)
+
+
+def _unique_path(folder: Path, stem: str) -> Path:
+    candidate = folder / f"{stem}.png"
+    counter = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{counter}.png"
+        counter += 1
+    return candidate
+
+
+def run_analyze(args: argparse.Namespace) -> int:
+    from ..imaging import collect_images
+    from ..report.annotate import annotate
+    from ..result import Analysis
+    from .output import WRITERS
+
+    inputs = list(args.paths) + ([_sample_image()] if args.sample else [])
+    if not inputs:
+        print("unifer analyze: error: give one or more image files or folders, or --sample", file=sys.stderr)
+        return EXIT_USAGE
+    files, problems = collect_images(inputs)
+    if args.annotate:
+        args.annotate.mkdir(parents=True, exist_ok=True)
+    pipeline = _pipeline(args)
+    # Errors go to stderr unless the text report on stdout already shows them.
+    echo_errors = args.format != "text" or args.output is not None
+    failures = 0
+    target = open(args.output, "w", encoding="utf-8", newline="") if args.output else nullcontext(sys.stdout)  # noqa: SIM115
+    with target as stream, _progress(len(files), "analysing") as bar:
+        writer = WRITERS[args.format](stream)
+        for path, message in problems:
+            writer.write(Analysis.failed(str(path), message))
+            failures += 1
+            if echo_errors:
+                print(f"unifer: {path}: {message}", file=sys.stderr)
+        for path in files:
+            analysis, rgb = pipeline.run(path, whole=args.faces == "whole")
+            writer.write(analysis)
+            bar.update()
+            if analysis.error:
+                failures += 1
+                if echo_errors:
+                    print(f"unifer: {path}: {analysis.error}", file=sys.stderr)
+            elif args.annotate:
+                annotate(rgb, analysis).save(_unique_path(args.annotate, path.stem))
+        writer.close()
+    return EXIT_FAILED if failures else EXIT_OK
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from ..evaluation import DatasetError, evaluate, find_dataset, plot_confusion
+
+    try:
+        items = find_dataset(args.directory)
+    except DatasetError as exc:
+        print(f"unifer eval: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    pipeline = _pipeline(args)
+    whole = args.faces == "whole"
+    with _progress(len(items), "evaluating") as bar:
+
+        def analyze(path: Path):
+            bar.update()
+            return pipeline.analyze(path, whole=whole)
+
+        result = evaluate(items, analyze)
+    print(result.to_text())
+    if args.plot:
+        plot_confusion(result, args.plot)
+        print(f"confusion matrix written to {args.plot}")
+    return EXIT_FAILED if result.failed else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="unifer", description="On-device facial expression analysis.")
+    parser.add_argument("--version", action="version", version=f"unifer {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--faces",
+        choices=["detect", "whole"],
+        default="detect",
+        help="detect faces (default), or treat each image as one cropped face",
+    )
+    common.add_argument(
+        "--min-face",
+        type=float,
+        default=30.0,
+        metavar="PX",
+        help="smallest face side in pixels to look for in large images (default 30)",
+    )
+    common.add_argument(
+        "--threads", type=int, default=1, help="inference threads per model (default 1, the fastest on small inputs)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    analyze = sub.add_parser("analyze", parents=[common], help="analyse image files and folders")
+    analyze.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="image files or folders (recursive)")
+    analyze.add_argument("--sample", action="store_true", help="also analyse the bundled sample photo")
+    analyze.add_argument("--format", choices=["text", "json", "jsonl", "csv"], default="text")
+    analyze.add_argument("--annotate", type=Path, metavar="DIR", help="write copies with boxes and labels here")
+    analyze.add_argument("--output", type=Path, metavar="FILE", help="write results to FILE instead of stdout")
+    analyze.set_defaults(handler=run_analyze)
+
+    evaluate = sub.add_parser("eval", parents=[common], help="accuracy on DIR/<label>/ images")
+    evaluate.add_argument("directory", type=Path, metavar="DIR")
+    evaluate.add_argument("--plot", type=Path, metavar="FILE", help="write a confusion-matrix PNG")
+    evaluate.set_defaults(handler=run_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from ..vision import ModelError
+
+    try:
+        return args.handler(args)
+    except ModelError as exc:
+        print(f"unifer: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except BrokenPipeError:  # `unifer analyze ... | head`: the reader left, nothing to report
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
+        return EXIT_OK
+    except OSError as exc:  # output file or annotate folder not writable, disk full
+        print(f"unifer: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

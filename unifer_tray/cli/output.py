@@ -1,0 +1,119 @@
+"""Output formats for ``unifer analyze``; each writes one Analysis at a time so output streams."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import TextIO
+
+from ..result import LABELS, Analysis
+
+CSV_FIELDS = [
+    "source",
+    "width",
+    "height",
+    "face",
+    "x",
+    "y",
+    "w",
+    "h",
+    "score",
+    "expression",
+    "confidence",
+    "intensity",
+    "compound",
+    "valence",
+    "arousal",
+    *(f"p_{label}" for label in LABELS),
+    "error",
+]
+
+
+class TextWriter:
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+
+    def write(self, analysis: Analysis) -> None:
+        if analysis.error:
+            self.stream.write(f"{analysis.source}: error: {analysis.error}\n")
+            return
+        count = len(analysis.faces)
+        noun = "face" if count == 1 else "faces"
+        ms = analysis.timings_ms.get("total", 0)
+        self.stream.write(f"{analysis.source}: {count} {noun} ({analysis.width}x{analysis.height}, {ms:.0f} ms)\n")
+        for index, face in enumerate(analysis.faces, start=1):
+            compound = f", {face.compound}" if face.compound else ""
+            runner_up, p = sorted(face.probabilities.items(), key=lambda kv: kv[1])[-2]
+            runner_up = f"; next {runner_up} {p:.0%}" if p >= 0.05 else ""
+            self.stream.write(
+                f"  #{index} {face.expression} {face.confidence:.0%} ({face.intensity} intensity{compound})"
+                f"{runner_up}; valence {face.valence:+.2f}, arousal {face.arousal:+.2f}; box {face.box}\n"
+            )
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.flush()
+
+
+class JsonLinesWriter(TextWriter):
+    def write(self, analysis: Analysis) -> None:
+        self.stream.write(analysis.to_json() + "\n")
+        self.stream.flush()
+
+
+class JsonWriter(TextWriter):
+    """One JSON array; written at the end, since an array cannot be closed before then."""
+
+    def __init__(self, stream: TextIO):
+        super().__init__(stream)
+        self.items: list[dict] = []
+
+    def write(self, analysis: Analysis) -> None:
+        self.items.append(analysis.to_dict())
+
+    def close(self) -> None:
+        json.dump(self.items, self.stream, indent=2, ensure_ascii=False)
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+class CsvWriter(TextWriter):
+    """One row per face; an image without faces (or that failed) gets one row with empty face fields."""
+
+    def __init__(self, stream: TextIO):
+        super().__init__(stream)
+        self.writer = csv.DictWriter(stream, fieldnames=CSV_FIELDS)
+        self.writer.writeheader()
+
+    def write(self, analysis: Analysis) -> None:
+        base = {
+            "source": analysis.source,
+            "width": analysis.width,
+            "height": analysis.height,
+            "error": analysis.error or "",
+        }
+        if not analysis.faces:
+            self.writer.writerow(base)
+        for index, face in enumerate(analysis.faces, start=1):
+            x, y, w, h = face.box
+            row = {
+                **base,
+                "face": index,
+                "x": x,
+                "y": y,
+                "w": w,
+                "h": h,
+                "score": face.score,
+                "expression": face.expression,
+                "confidence": face.confidence,
+                "intensity": face.intensity,
+                "compound": face.compound or "",
+                "valence": face.valence,
+                "arousal": face.arousal,
+            }
+            row.update({f"p_{label}": face.probabilities[label] for label in LABELS})
+            self.writer.writerow(row)
+        self.stream.flush()
+
+
+WRITERS = {"text": TextWriter, "json": JsonWriter, "jsonl": JsonLinesWriter, "csv": CsvWriter}
