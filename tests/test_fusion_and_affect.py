@@ -24,22 +24,31 @@ def test_entropy_bounds():
     assert normalised_entropy(dist(happiness=1.0)[None])[0] < 0.01
 
 
-def test_decisive_anchor_closes_the_gate():
-    assert expert_gate(dist(happiness=0.97)[None])[0] == 0.0
-    assert expert_gate(np.full((1, 7), 1 / 7))[0] == pytest.approx(1.0)
+SHARP, SMALL = np.array([200.0]), np.array([48.0])
 
 
-def test_confident_anchor_survives_disagreeing_experts():
-    anchor = dist(surprise=0.9)[None]
-    experts = [dist(fear=0.9)[None], dist(fear=0.9)[None]]
-    fused = fuse(anchor, experts, expert_gate(anchor))
+def test_decisive_anchor_on_a_sharp_face_closes_the_gate():
+    assert expert_gate(dist(happiness=0.99)[None], SHARP)[0] == 0.0
+    assert expert_gate(np.full((1, 7), 1 / 7), SHARP)[0] == pytest.approx(1.0)
+
+
+def test_small_faces_always_consult_the_fer2013_pair():
+    assert expert_gate(dist(happiness=0.99)[None], SMALL)[0] == pytest.approx(1.0)
+    middle = expert_gate(dist(happiness=0.99)[None], np.array([88.0]))[0]
+    assert 0.3 < middle < 0.7
+
+
+def test_confident_anchor_survives_hesitant_disagreeing_experts():
+    anchor = dist(surprise=0.95)[None]
+    experts = [dist(fear=0.5)[None], dist(fear=0.6)[None]]
+    fused = fuse(anchor, experts, expert_gate(anchor, SMALL))
     assert LABELS[fused[0].argmax()] == "surprise"
 
 
 def test_unsure_anchor_is_decided_by_agreeing_experts():
     anchor = dist(neutral=0.4, sadness=0.35)[None]
     experts = [dist(sadness=0.7)[None], dist(sadness=0.6)[None]]
-    gate = expert_gate(anchor)
+    gate = expert_gate(anchor, SHARP)
     assert gate[0] > 0.5
     fused = fuse(anchor, experts, gate)
     assert LABELS[fused[0].argmax()] == "sadness"

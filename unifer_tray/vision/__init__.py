@@ -41,11 +41,13 @@ class FaceAnalyzer:
         if whole:
             detections = []
             crops = whole_image_crop(rgb)[None]
+            sides = [max(height, width)]
         else:
             detections = self.detector.detect(rgb)
             crops = np.stack([aligned_crop(rgb, d) for d in detections]) if detections else np.zeros((0,))
+            sides = [max(d.box[2], d.box[3]) for d in detections]
         detected = time.perf_counter()
-        probabilities = self.ensemble.classify(crops)
+        probabilities = self.ensemble.classify(crops, np.array(sides))
         classified = time.perf_counter()
 
         faces = []

@@ -1,19 +1,22 @@
-"""Expression classification: three shipped nets combined by an uncertainty-gated product of experts.
+"""Expression classification: three shipped nets combined by a gated product of experts.
 
-Why this rule (see models/ADR-0001-expression-ensemble.md for the evidence): face-api's net is
-by far the best on clear, posed faces, while the two FER2013-trained nets are better on small,
-noisy, in-the-wild faces. Averaging all three drags face-api's confident answers towards the
-weaker nets. Instead face-api is the anchor and the FER2013 pair is consulted in proportion to
-face-api's own doubt, measured by the normalised entropy of its distribution:
+Why this rule (models/ADR-0001-expression-ensemble.md has the evidence and the alternatives):
+face-api's net is by far the best on clear, sharp faces, while the two FER2013-trained nets
+were trained on, and are better on, small (48 px) noisy in-the-wild faces. Averaging all three
+drags face-api's confident answers towards the weaker nets. Instead face-api is the anchor, and
+the FER2013 pair's geometric mean is added in log space with a weight ``g``:
 
-    log p  =  log p_faceapi  +  g(u) * mean(log p_minixception, log p_human)
-    u = H(p_faceapi) / log 7,   g(u) = clip((u - 0.25) / 0.75, 0, 1)
+    log p  =  log p_faceapi  +  g * mean(log p_minixception, log p_human)
+    g = clip((max(u, r) - 0.1) / 0.9, 0, 1)
+    u = H(p_faceapi) / log 7                       face-api's doubt (normalised entropy)
+    r = clip((128 - side) / (128 - 48), 0, 1)      how close the face is to FER2013's 48 px
 
-When face-api is decisive (u < 0.25, roughly a top probability above 0.93) its answer stands and
-the experts are not even run; as it grows unsure the pair's geometric mean breaks the tie.
+So the pair speaks in full for faces at FER2013's resolution and for faces face-api is unsure
+of, and is not even run for a sharp face face-api reads decisively. Log-linear pooling weighs
+each model by its own confidence: a flat distribution moves the result little, a peaked one a
+lot, so a decisive face-api still wins against a hesitant pair.
 mini-Xception also reads the mirror image (test-time flip, averaged): it is the noisiest of the
-three and the cheapest (0.4 ms). Flipping the others too would push a doubtful face past the
-5 ms budget (measured: 7 ms with all flips, 4.5 ms like this).
+three and the cheapest (0.4 ms); flipping the others too would push a face past the 5 ms budget.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from .models import ModelInfo, open_session
 
 ANCHOR = "faceapi_expression"
 EXPERTS = {"mini_xception": True, "human_emotion": False}  # name: read the mirror image too
-GATE_OPENS_AT = 0.25
+GATE_OPENS_AT = 0.1
+FER2013_SIDE, SHARP_SIDE = 48.0, 128.0  # source face side (px) where the pair counts fully / by doubt only
 _EPS = 1e-6
 
 
@@ -71,8 +75,12 @@ def normalised_entropy(probabilities: np.ndarray) -> np.ndarray:
     return -(p * np.log(p)).sum(axis=-1) / np.log(p.shape[-1])
 
 
-def expert_gate(probabilities: np.ndarray) -> np.ndarray:
-    return np.clip((normalised_entropy(probabilities) - GATE_OPENS_AT) / (1 - GATE_OPENS_AT), 0.0, 1.0)
+def expert_gate(probabilities: np.ndarray, face_sides: np.ndarray) -> np.ndarray:
+    """Weight of the FER2013 pair per face, from face-api's doubt and the face's source size."""
+    doubt = normalised_entropy(probabilities)
+    low_resolution = np.clip((SHARP_SIDE - face_sides) / (SHARP_SIDE - FER2013_SIDE), 0.0, 1.0)
+    need = np.maximum(doubt, low_resolution)
+    return np.clip((need - GATE_OPENS_AT) / (1 - GATE_OPENS_AT), 0.0, 1.0)
 
 
 def fuse(anchor: np.ndarray, experts: list[np.ndarray], gate: np.ndarray) -> np.ndarray:
@@ -93,12 +101,15 @@ class ExpressionEnsemble:
     def models(self) -> list[ModelInfo]:
         return [self.anchor.info] + [e.info for e in self.experts]
 
-    def classify(self, crops: np.ndarray) -> np.ndarray:
-        """Probabilities (N x 7, LABELS order) for N 112x112 RGB face crops."""
+    def classify(self, crops: np.ndarray, face_sides: np.ndarray) -> np.ndarray:
+        """Probabilities (N x 7, LABELS order) for N 112x112 RGB face crops.
+
+        ``face_sides``: each face's side in the source image, in pixels, before it was resized.
+        """
         if not len(crops):
             return np.zeros((0, len(LABELS)), np.float32)
         anchor = self.anchor.predict(crops)
-        gate = expert_gate(anchor)
+        gate = expert_gate(anchor, np.asarray(face_sides, dtype=np.float64))
         doubtful = gate > 0
         if not doubtful.any():
             return anchor
