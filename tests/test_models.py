@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -57,13 +58,42 @@ def test_altered_model_is_refused(tmp_path, monkeypatch):
         models.manifest.cache_clear()
 
 
-def test_wheel_contains_the_models_and_no_test_media(tmp_path):
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(folder), str(ROOT)],
         check=True,
         capture_output=True,
     )
-    wheel = next(tmp_path.glob("unifer_tray-*.whl"))
+    return next(folder.glob("unifer_tray-*.whl"))
+
+
+def test_wheel_contains_every_subpackage(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for init in (ROOT / "unifer_tray").rglob("__init__.py"):
+        assert init.relative_to(ROOT).as_posix() in names
+
+
+def test_installed_wheel_runs_the_quick_start(wheel, tmp_path):
+    """The wheel alone (not the source tree) analyses the bundled sample."""
+    zipfile.ZipFile(wheel).extractall(tmp_path / "site")
+    probe = (
+        "import unifer_tray, sys; print(unifer_tray.__file__); from unifer_tray.cli.main import main; sys.exit(main())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "analyze", "--sample"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "site")},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(str(tmp_path / "site"))
+    assert "happiness" in result.stdout
+
+
+def test_wheel_contains_the_models_and_no_test_media(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for model in ("blazeface_back", "faceapi_expression", "mini_xception", "human_emotion"):
         assert f"unifer_tray/models/{model}.onnx" in names
