@@ -82,8 +82,10 @@ def test_wheel_contains_every_subpackage(wheel):
 def test_installed_wheel_runs_the_quick_start(wheel, tmp_path):
     """The wheel alone (not the source tree) analyses the bundled sample."""
     zipfile.ZipFile(wheel).extractall(tmp_path / "site")
-    probe = (
-        "import unifer_tray, sys; print(unifer_tray.__file__); from unifer_tray.cli.main import main; sys.exit(main())"
+    probe = (  # drop the editable install's finder, which would quietly fill gaps from the source tree
+        "import sys; sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in repr(f).lower()]\n"
+        "import unifer_tray; print(unifer_tray.__file__)\n"
+        "from unifer_tray.cli.main import main; sys.exit(main())"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe, "analyze", "--sample"],
