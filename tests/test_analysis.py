@@ -22,8 +22,11 @@ FACE_FIELDS = {
     "compound",
     "valence",
     "arousal",
+    "model_expression",
+    "cues",
+    "agreement",
 }
-ANALYSIS_FIELDS = {"source", "width", "height", "faces", "error", "timings_ms"}
+ANALYSIS_FIELDS = {"source", "width", "height", "faces", "error", "timings_ms", "description"}
 
 
 def test_smiling_face_is_happiness(pipeline, data_dir):
@@ -108,6 +111,7 @@ def test_json_has_the_fixed_field_names(data_dir):
     document = json.loads(analysis.to_json())
     assert set(document) == ANALYSIS_FIELDS
     assert document["error"] is None
+    assert document["description"] is None  # no description was asked for
     assert set(document["timings_ms"]) >= {"load", "detect", "classify", "total"}
     for face in document["faces"]:
         assert set(face) == FACE_FIELDS

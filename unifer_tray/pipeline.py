@@ -1,4 +1,4 @@
-"""The one path every front end takes: input -> pixels -> vision -> :class:`Analysis`.
+"""The one path every front end takes: input -> pixels -> vision -> description -> :class:`Analysis`.
 
 The CLI and (later) the tray are thin shells over :class:`Pipeline`; failures come back inside
 the Analysis (``error``) rather than as exceptions, so a batch never stops on one bad file.
@@ -6,8 +6,10 @@ the Analysis (``error``) rather than as exceptions, so a batch never stops on on
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
@@ -16,12 +18,16 @@ from .imaging import ImageError, from_array, load_rgb, to_rgb
 from .result import Analysis
 from .vision import DetectorSettings, FaceAnalyzer
 
+if TYPE_CHECKING:  # the describe layer (ollama, httpx, pydantic) loads only when it is used
+    from .describe import Describer
+
 ImageInput = str | Path | Image.Image | np.ndarray
 
 
 class Pipeline:
-    def __init__(self, settings: DetectorSettings | None = None, threads: int = 1):
+    def __init__(self, settings: DetectorSettings | None = None, threads: int = 1, describer: Describer | None = None):
         self.analyzer = FaceAnalyzer(settings, threads)
+        self.describer = describer  # None: classifier only (the CLI's default)
 
     def load(self, image: ImageInput) -> np.ndarray:
         if isinstance(image, np.ndarray):
@@ -31,9 +37,12 @@ class Pipeline:
         return load_rgb(Path(image))
 
     def run(
-        self, image: ImageInput, source: str | None = None, whole: bool = False
+        self, image: ImageInput, source: str | None = None, whole: bool = False, cancel: threading.Event | None = None
     ) -> tuple[Analysis, np.ndarray | None]:
-        """The analysis and the RGB pixels it was made from (None when the input failed)."""
+        """The analysis and the RGB pixels it was made from (None when the input failed).
+
+        ``cancel``: set it to give up on the description (a newer capture supersedes this one).
+        """
         if source is None:
             source = str(image) if isinstance(image, str | Path) else "<image>"
         start = time.perf_counter()
@@ -43,15 +52,13 @@ class Pipeline:
             return Analysis.failed(source, str(exc)), None
         loaded = time.perf_counter()
         faces, timings = self.analyzer.analyze(rgb, whole=whole)
-        total = (time.perf_counter() - start) * 1000
-        timings = {"load": (loaded - start) * 1000, **timings, "total": total}
-        analysis = Analysis(
-            source=source,
-            width=int(rgb.shape[1]),
-            height=int(rgb.shape[0]),
-            faces=faces,
-            timings_ms={stage: round(ms, 2) for stage, ms in timings.items()},
-        )
+        timings = {"load": (loaded - start) * 1000, **timings}
+        analysis = Analysis(source=source, width=int(rgb.shape[1]), height=int(rgb.shape[0]), faces=faces)
+        if self.describer is not None:
+            analysis = self.describer.describe(analysis, rgb, cancel)
+            timings["describe"] = analysis.description.elapsed_ms
+        timings["total"] = (time.perf_counter() - start) * 1000
+        analysis.timings_ms = {stage: round(ms, 2) for stage, ms in timings.items()}
         return analysis, rgb
 
     def analyze(self, image: ImageInput, source: str | None = None, whole: bool = False) -> Analysis:

@@ -24,6 +24,21 @@ class Face:
     compound: str | None  # a RAF-DB compound category when the top two labels are close
     valence: float  # -1 (unpleasant) .. 1 (pleasant)
     arousal: float  # -1 (calm) .. 1 (excited)
+    # Filled in by the description step (null without it). With a description, `expression` and
+    # `confidence` are the fused result, while `probabilities` stay the classifier's.
+    model_expression: str | None = None
+    cues: list[str] | None = None
+    agreement: str | None = None  # "agree" | "disagree" with the classifier's top label
+
+
+@dataclass
+class Description:
+    summary: str
+    context: str | None
+    model: str | None
+    status: str  # "ok": from the vision model; "fallback": classifier-only, see `reason`
+    reason: str | None
+    elapsed_ms: float
 
 
 @dataclass
@@ -34,6 +49,7 @@ class Analysis:
     faces: list[Face] = field(default_factory=list)
     error: str | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
+    description: Description | None = None
 
     @classmethod
     def failed(cls, source: str, error: str) -> Analysis:

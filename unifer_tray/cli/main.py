@@ -25,7 +25,16 @@ def _pipeline(args: argparse.Namespace):
     from ..pipeline import Pipeline
     from ..vision import DetectorSettings
 
-    return Pipeline(DetectorSettings(min_face=args.min_face), threads=args.threads)
+    describer = None
+    if getattr(args, "describe", False):
+        from ..config import load_config
+        from ..describe import Describer
+
+        config = load_config()
+        for warning in config.warnings:
+            print(f"unifer: config: {warning}", file=sys.stderr)
+        describer = Describer(config.ollama)
+    return Pipeline(DetectorSettings(min_face=args.min_face), threads=args.threads, describer=describer)
 
 
 def _progress(total: int, description: str):
@@ -107,6 +116,22 @@ def run_eval(args: argparse.Namespace) -> int:
     return EXIT_FAILED if result.failed else EXIT_OK
 
 
+def run_doctor(args: argparse.Namespace) -> int:
+    import json
+
+    from ..doctor import FAIL, as_dicts, run_checks
+
+    checks = run_checks()
+    if args.json:
+        print(json.dumps(as_dicts(checks), indent=2))
+    else:
+        for check in checks:
+            print(f"[{check.status:^4}] {check.name}: {check.detail}")
+            if check.fix and check.status != "ok":
+                print(f"       fix: {check.fix}")
+    return EXIT_FAILED if any(c.status == FAIL for c in checks) else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="unifer", description="On-device facial expression analysis.")
     parser.add_argument("--version", action="version", version=f"unifer {__version__}")
@@ -135,21 +160,32 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--format", choices=["text", "json", "jsonl", "csv"], default="text")
     analyze.add_argument("--annotate", type=Path, metavar="DIR", help="write copies with boxes and labels here")
     analyze.add_argument("--output", type=Path, metavar="FILE", help="write results to FILE instead of stdout")
+    analyze.add_argument(
+        "--describe", action="store_true", help="add a description by a local vision model served by Ollama"
+    )
     analyze.set_defaults(handler=run_analyze)
 
     evaluate = sub.add_parser("eval", parents=[common], help="accuracy on DIR/<label>/ images")
     evaluate.add_argument("directory", type=Path, metavar="DIR")
     evaluate.add_argument("--plot", type=Path, metavar="FILE", help="write a confusion-matrix PNG")
     evaluate.set_defaults(handler=run_eval)
+
+    doctor = sub.add_parser("doctor", help="check models, config and Ollama, and say how to fix problems")
+    doctor.add_argument("--json", action="store_true", help="machine-readable output")
+    doctor.set_defaults(handler=run_doctor)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from ..config import ConfigError
     from ..vision import ModelError
 
     try:
         return args.handler(args)
+    except ConfigError as exc:
+        print(f"unifer: config error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except ModelError as exc:
         print(f"unifer: error: {exc}", file=sys.stderr)
         return EXIT_FAILED

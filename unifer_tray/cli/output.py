@@ -6,6 +6,7 @@ import csv
 import json
 from typing import TextIO
 
+from ..describe.fusion import disagreement
 from ..result import LABELS, Analysis
 
 CSV_FIELDS = [
@@ -25,6 +26,11 @@ CSV_FIELDS = [
     "valence",
     "arousal",
     *(f"p_{label}" for label in LABELS),
+    "model_expression",
+    "agreement",
+    "cues",
+    "summary",
+    "description_status",
     "error",
 ]
 
@@ -49,6 +55,17 @@ class TextWriter:
                 f"  #{index} {face.expression} {face.confidence:.0%} ({face.intensity} intensity{compound})"
                 f"{runner_up}; valence {face.valence:+.2f}, arousal {face.arousal:+.2f}; box {face.box}\n"
             )
+            note = disagreement(face)
+            if note:
+                self.stream.write(f"     {note}\n")
+            if face.cues:
+                self.stream.write(f"     cues: {', '.join(face.cues)}\n")
+        description = analysis.description
+        if description and description.status == "ok":
+            context = f" Context: {description.context}" if description.context else ""
+            self.stream.write(f"  {description.model}: {description.summary}{context}\n")
+        elif description:
+            self.stream.write(f"  {description.summary} (no description: {description.reason})\n")
         self.stream.flush()
 
     def close(self) -> None:
@@ -92,6 +109,8 @@ class CsvWriter(TextWriter):
             "height": analysis.height,
             "error": analysis.error or "",
         }
+        if analysis.description:
+            base |= {"summary": analysis.description.summary, "description_status": analysis.description.status}
         if not analysis.faces:
             self.writer.writerow(base)
         for index, face in enumerate(analysis.faces, start=1):
@@ -112,6 +131,11 @@ class CsvWriter(TextWriter):
                 "arousal": face.arousal,
             }
             row.update({f"p_{label}": face.probabilities[label] for label in LABELS})
+            row.update(
+                model_expression=face.model_expression or "",
+                agreement=face.agreement or "",
+                cues="; ".join(face.cues or []),
+            )
             self.writer.writerow(row)
         self.stream.flush()
 

@@ -1,0 +1,105 @@
+"""User settings: a TOML file in the platform's config folder, validated into dataclasses.
+
+Unknown keys are reported as warnings (a typo should not stop the app); a bad value is an error
+that names the key, because silently falling back to a default would hide a privacy setting
+such as ``allow_remote``. The file is optional: without it every default applies.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+APP_NAME = "unifer-tray"
+CONFIG_ENV = "UNIFER_CONFIG"  # path of the config file, for tests and portable setups
+DEFAULT_VISION_MODELS = ["gemma3:4b", "qwen2.5vl:3b", "moondream", "llava-phi3", "llava", "llama3.2-vision"]
+
+
+class ConfigError(ValueError):
+    """A config value that cannot be used; the message names the key."""
+
+
+@dataclass
+class OllamaConfig:
+    host: str | None = None  # None: $OLLAMA_HOST, else http://127.0.0.1:11434
+    allow_remote: bool = False  # faces may only leave the machine if the user says so
+    model: str = "auto"  # "auto": the first installed vision model from `preference`
+    preference: list[str] = field(default_factory=lambda: list(DEFAULT_VISION_MODELS))
+    timeout: float = 30.0  # seconds for the whole description, after which the classifier result stands
+    keep_alive: str = "5m"  # how long Ollama keeps the model loaded between captures
+
+
+@dataclass
+class Config:
+    ollama: OllamaConfig = field(default_factory=OllamaConfig)
+    warnings: list[str] = field(default_factory=list, compare=False)
+
+
+def config_path() -> Path:
+    override = os.environ.get(CONFIG_ENV)
+    return Path(override) if override else platformdirs.user_config_path(APP_NAME) / "config.toml"
+
+
+def _check(section: str, name: str, expected: Any, value: Any) -> Any:
+    key = f"[{section}] {name}"
+    if expected is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{key} must be true or false, got {value!r}")
+    elif expected is float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ConfigError(f"{key} must be a positive number, got {value!r}")
+        value = float(value)
+    elif expected == "list[str]":
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ConfigError(f"{key} must be a list of names, got {value!r}")
+    elif not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{key} must be a non-empty string, got {value!r}")
+    return value
+
+
+_FIELD_TYPES = {"bool": bool, "float": float, "list[str]": "list[str]", "str": str, "str | None": str}
+
+
+def _section(cls: type, section: str, table: Any, warnings: list[str]):
+    if not isinstance(table, dict):
+        raise ConfigError(f"[{section}] must be a table of settings")
+    known = {f.name: f for f in fields(cls)}
+    values = {}
+    for name, value in table.items():
+        if name not in known:
+            warnings.append(f"unknown setting [{section}] {name} (ignored)")
+            continue
+        values[name] = _check(section, name, _FIELD_TYPES[str(known[name].type)], value)
+    return cls(**values)
+
+
+def load_config(path: Path | None = None) -> Config:
+    """The validated config; defaults when the file does not exist."""
+    path = path or config_path()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Config()
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
+    warnings: list[str] = []
+    sections = {"ollama": OllamaConfig}
+    values = {}
+    for section, table in raw.items():
+        if section not in sections:
+            warnings.append(f"unknown section [{section}] (ignored)")
+            continue
+        values[section] = _section(sections[section], section, table, warnings)
+    return Config(**values, warnings=warnings)

@@ -1,0 +1,191 @@
+"""Asking a local Ollama vision model to describe the faces, with a guaranteed fallback.
+
+Whatever goes wrong (server down, slow, erroring, no vision model, output that fails the
+schema, a remote host the user has not allowed, a newer capture superseding this one) the
+analysis still comes back, with the classifier's labels and a templated summary, and the
+description says why the model was not used. The wait never exceeds the configured timeout.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+
+import httpx
+import numpy as np
+import ollama
+from pydantic import ValidationError
+
+from ..config import OllamaConfig
+from ..result import Analysis, Description
+from .fusion import fallback_summary, fuse_label
+from .host import RemoteHostRefused, resolve_host
+from .prompt import build_messages
+from .reply import REPLY_SCHEMA, Reply, ReplyTooLarge, parse_reply
+
+SUGGESTED_MODEL = "gemma3:4b"
+_POLL_SECONDS = 0.02
+
+
+class DescribeFailed(Exception):
+    """Why the model could not be used, in words for the user."""
+
+
+class Supersede:
+    """Hands out cancel tokens; taking a new one cancels the previous (a newer capture wins)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._current: threading.Event | None = None
+
+    def new_token(self) -> threading.Event:
+        with self._lock:
+            if self._current is not None:
+                self._current.set()
+            self._current = threading.Event()
+            return self._current
+
+
+def _matches(installed: str, wanted: str) -> bool:
+    """'moondream' matches 'moondream:latest' and 'moondream:1.8b'; a tagged name must match exactly."""
+    return installed == wanted or (":" not in wanted and installed.split(":")[0] == wanted)
+
+
+class Describer:
+    def __init__(self, config: OllamaConfig):
+        self.config = config
+        self._capabilities: dict[tuple[str, str, str], list[str]] = {}
+
+    # -- talking to the server (runs in a worker thread) ------------------------------------
+    def vision_models(self, client: ollama.Client, host: str) -> list[str]:
+        """Installed models that accept images, in the user's order of preference."""
+        installed = {m.model: m for m in client.list().models}
+        preferred = [name for wanted in self.config.preference for name in installed if _matches(name, wanted)]
+        ranked = list(dict.fromkeys(preferred + list(installed)))
+        return [name for name in ranked if "vision" in self._capabilities_of(client, host, installed[name])]
+
+    def _capabilities_of(self, client: ollama.Client, host: str, model) -> list[str]:
+        key = (host, model.model, model.digest or "")
+        if key not in self._capabilities:
+            self._capabilities[key] = list(client.show(model.model).capabilities or [])
+        return self._capabilities[key]
+
+    def pick_model(self, client: ollama.Client, host: str) -> str:
+        if self.config.model != "auto":
+            if not any(_matches(m.model, self.config.model) for m in client.list().models):
+                raise DescribeFailed(
+                    f"model {self.config.model} is not installed: run `ollama pull {self.config.model}`"
+                )
+            return self.config.model
+        models = self.vision_models(client, host)
+        if not models:
+            raise DescribeFailed(f"no vision model is installed in Ollama: run `ollama pull {SUGGESTED_MODEL}`")
+        return models[0]
+
+    def _ask(self, host: str, analysis: Analysis, rgb: np.ndarray, deadline: float) -> tuple[str, Reply]:
+        client = ollama.Client(host=host, timeout=max(0.1, deadline - time.monotonic()))
+        try:
+            model = self.pick_model(client, host)
+            response = client.chat(
+                model=model,
+                messages=build_messages(analysis, rgb),
+                format=REPLY_SCHEMA,
+                options={"temperature": 0},
+                keep_alive=self.config.keep_alive,
+            )
+            return model, parse_reply(response.message.content or "")
+        except ConnectionError:
+            raise DescribeFailed(
+                f"Ollama is not reachable at {host}: start it (`ollama serve`) or install it"
+            ) from None
+        except httpx.TimeoutException:
+            raise DescribeFailed(f"Ollama did not answer within {self.config.timeout:g} s") from None
+        except ollama.ResponseError as exc:
+            if exc.status_code == 404:
+                name = self.config.model if self.config.model != "auto" else "the model"
+                raise DescribeFailed(f"{name} was not found on the server: run `ollama pull {name}`") from None
+            raise DescribeFailed(f"Ollama returned an error (HTTP {exc.status_code}): {exc.error[:200]}") from None
+        except ReplyTooLarge as exc:
+            raise DescribeFailed(f"the model's answer was too long ({exc}) and was ignored") from None
+        except ValidationError:
+            raise DescribeFailed("the model's answer did not match the expected format and was ignored") from None
+        except httpx.HTTPError as exc:
+            raise DescribeFailed(f"could not talk to Ollama at {host}: {exc}") from None
+
+    # -- the public entry point ---------------------------------------------------------------
+    def describe(self, analysis: Analysis, rgb: np.ndarray, cancel: threading.Event | None = None) -> Analysis:
+        """The analysis with a description; never raises, never waits past the timeout."""
+        start = time.monotonic()
+        if not analysis.ok:
+            return analysis
+        if not analysis.faces:
+            return self._fallback(analysis, start, "no face to describe")
+        try:
+            host = resolve_host(self.config)
+        except RemoteHostRefused as exc:
+            return self._fallback(analysis, start, str(exc))
+        deadline = start + self.config.timeout
+        outcome: dict = {}
+
+        def work() -> None:
+            try:
+                outcome["reply"] = self._ask(host, analysis, rgb, deadline)
+            except DescribeFailed as exc:
+                outcome["error"] = str(exc)
+            except Exception as exc:  # never let a surprise from the client or server crash the caller
+                outcome["error"] = f"unexpected error while asking Ollama: {type(exc).__name__}: {exc}"
+
+        worker = threading.Thread(target=work, name="unifer-describe", daemon=True)
+        worker.start()
+        while worker.is_alive():
+            if cancel is not None and cancel.is_set():
+                return self._fallback(analysis, start, "superseded by a newer capture")
+            if time.monotonic() >= deadline:
+                return self._fallback(analysis, start, f"Ollama did not answer within {self.config.timeout:g} s")
+            worker.join(_POLL_SECONDS)
+        if "error" in outcome:
+            return self._fallback(analysis, start, outcome["error"])
+        model, reply = outcome["reply"]
+        return self._merge(analysis, model, reply, start)
+
+    def _fallback(self, analysis: Analysis, start: float, reason: str) -> Analysis:
+        description = Description(
+            summary=fallback_summary(analysis),
+            context=None,
+            model=None,
+            status="fallback",
+            reason=reason,
+            elapsed_ms=round((time.monotonic() - start) * 1000, 1),
+        )
+        return replace(analysis, description=description)
+
+    def _merge(self, analysis: Analysis, model: str, reply: Reply, start: float) -> Analysis:
+        by_number = {f.face: f for f in reply.faces}
+        faces = []
+        for number, face in enumerate(analysis.faces, start=1):
+            said = by_number.get(number)
+            if said is None:
+                faces.append(face)
+                continue
+            top = max(face.probabilities, key=face.probabilities.get)
+            label, confidence = fuse_label(face.probabilities, said.expression, said.confidence)
+            faces.append(
+                replace(
+                    face,
+                    expression=label,
+                    confidence=confidence,
+                    model_expression=said.expression,
+                    cues=said.cues,
+                    agreement="agree" if said.expression == top else "disagree",
+                )
+            )
+        description = Description(
+            summary=reply.summary or fallback_summary(analysis),
+            context=reply.context or None,
+            model=model,
+            status="ok",
+            reason=None,
+            elapsed_ms=round((time.monotonic() - start) * 1000, 1),
+        )
+        return replace(analysis, faces=faces, description=description)
