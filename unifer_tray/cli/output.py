@@ -6,7 +6,7 @@ import csv
 import json
 from typing import TextIO
 
-from ..describe.fusion import disagreement
+from ..report.text import disagreement
 from ..result import LABELS, Analysis
 
 CSV_FIELDS = [

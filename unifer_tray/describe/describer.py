@@ -18,8 +18,9 @@ import ollama
 from pydantic import ValidationError
 
 from ..config import OllamaConfig
+from ..report.text import fallback_summary
 from ..result import Analysis, Description
-from .fusion import fallback_summary, fuse_label
+from .fusion import fuse_label
 from .host import RemoteHostRefused, resolve_host
 from .prompt import build_messages
 from .reply import REPLY_SCHEMA, Reply, ReplyTooLarge, parse_reply
@@ -68,7 +69,12 @@ class Describer:
     def _capabilities_of(self, client: ollama.Client, host: str, model) -> list[str]:
         key = (host, model.model, model.digest or "")
         if key not in self._capabilities:
-            self._capabilities[key] = list(client.show(model.model).capabilities or [])
+            try:
+                self._capabilities[key] = list(client.show(model.model).capabilities or [])
+            except ollama.ResponseError as exc:
+                if exc.status_code != 404:
+                    raise
+                return []  # listed but not pulled (or being deleted): not usable
         return self._capabilities[key]
 
     def pick_model(self, client: ollama.Client, host: str) -> str:
@@ -85,6 +91,7 @@ class Describer:
 
     def _ask(self, host: str, analysis: Analysis, rgb: np.ndarray, deadline: float) -> tuple[str, Reply]:
         client = ollama.Client(host=host, timeout=max(0.1, deadline - time.monotonic()))
+        model = None if self.config.model == "auto" else self.config.model
         try:
             model = self.pick_model(client, host)
             response = client.chat(
@@ -102,9 +109,8 @@ class Describer:
         except httpx.TimeoutException:
             raise DescribeFailed(f"Ollama did not answer within {self.config.timeout:g} s") from None
         except ollama.ResponseError as exc:
-            if exc.status_code == 404:
-                name = self.config.model if self.config.model != "auto" else "the model"
-                raise DescribeFailed(f"{name} was not found on the server: run `ollama pull {name}`") from None
+            if exc.status_code == 404 and model:
+                raise DescribeFailed(f"model {model} was not found on the server: run `ollama pull {model}`") from None
             raise DescribeFailed(f"Ollama returned an error (HTTP {exc.status_code}): {exc.error[:200]}") from None
         except ReplyTooLarge as exc:
             raise DescribeFailed(f"the model's answer was too long ({exc}) and was ignored") from None

@@ -1,0 +1,200 @@
+"""A loopback HTTP server that speaks the part of Ollama's API we use, for tests.
+
+No Ollama server or model weights can be installed on our machines, so the real `ollama`
+client is exercised against this: /api/version, /api/tags, /api/show and /api/chat (both the
+non-streaming reply and the NDJSON stream), with payloads shaped like Ollama's, and knobs for
+every failure the describe layer must survive.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+VERSION = "0.12.6"
+
+
+@dataclass
+class Behaviour:
+    # (name, capabilities) as `ollama list` / `ollama show` would report them
+    models: list[tuple[str, list[str]]] = field(
+        default_factory=lambda: [("llama3.2:3b", ["completion", "tools"]), ("gemma3:4b", ["completion", "vision"])]
+    )
+    not_pulled: set[str] = field(default_factory=set)  # listed, but /api/show and /api/chat answer 404
+    reply: str | None = None  # assistant content; None: a valid answer for the faces in the request
+    status: int = 200  # HTTP status of /api/chat
+    raw_body: bytes | None = None  # sent as-is by /api/chat (malformed responses)
+    delay: float = 0.0  # seconds /api/chat waits before answering
+
+
+def valid_reply(face_count: int, expression: str = "happiness") -> str:
+    faces = [
+        {
+            "face": i + 1,
+            "expression": expression,
+            "confidence": 0.8,
+            "cues": ["raised cheeks", "lip corners pulled up"],
+            "description": f"Face {i + 1} smiles broadly with raised cheeks.",
+        }
+        for i in range(face_count)
+    ]
+    return json.dumps(
+        {
+            "faces": faces,
+            "summary": f"{face_count} smiling face(s).",
+            "context": "The scene seems to be a relaxed moment outdoors.",
+        }
+    )
+
+
+def _model_entry(name: str) -> dict:
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    family = name.split(":")[0]
+    return {
+        "name": name,
+        "model": name,
+        "modified_at": "2026-11-01T10:00:00.000000000Z",
+        "size": 3_338_801_804,
+        "digest": digest,
+        "details": {
+            "parent_model": "",
+            "format": "gguf",
+            "family": family,
+            "families": [family],
+            "parameter_size": "4.3B",
+            "quantization_level": "Q4_K_M",
+        },
+    }
+
+
+class OllamaStub:
+    def __init__(self, behaviour: Behaviour | None = None):
+        self.behaviour = behaviour or Behaviour()
+        self.requests: list[tuple[str, dict]] = []
+        self._stopping = threading.Event()
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args) -> None:  # keep test output clean
+                pass
+
+            def _send(self, status: int, payload: dict | bytes, content_type: str = "application/json") -> None:
+                body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _body(self) -> dict:
+                length = int(self.headers.get("Content-Length") or 0)
+                return json.loads(self.rfile.read(length) or b"{}")
+
+            def do_GET(self) -> None:
+                stub.requests.append((self.path, {}))
+                if self.path == "/api/version":
+                    self._send(200, {"version": VERSION})
+                elif self.path == "/api/tags":
+                    self._send(200, {"models": [_model_entry(name) for name, _ in stub.behaviour.models]})
+                else:
+                    self._send(404, b"404 page not found", "text/plain")
+
+            def do_POST(self) -> None:
+                body = self._body()
+                stub.requests.append((self.path, body))
+                if self.path == "/api/show":
+                    self._show(body)
+                elif self.path == "/api/chat":
+                    self._chat(body)
+                else:
+                    self._send(404, b"404 page not found", "text/plain")
+
+            def _missing(self, name: str) -> bool:
+                known = {n for n, _ in stub.behaviour.models} - stub.behaviour.not_pulled
+                return name not in known
+
+            def _show(self, body: dict) -> None:
+                name = body.get("model", "")
+                if self._missing(name):
+                    self._send(404, {"error": f"model '{name}' not found"})
+                    return
+                capabilities = dict(stub.behaviour.models)[name]
+                self._send(
+                    200,
+                    {
+                        "modelfile": f"FROM {name}\n",
+                        "parameters": "temperature 1",
+                        "template": "{{ .Prompt }}",
+                        "details": _model_entry(name)["details"],
+                        "model_info": {"general.architecture": "gemma3"},
+                        "capabilities": capabilities,
+                        "modified_at": "2026-11-01T10:00:00.000000000Z",
+                    },
+                )
+
+            def _chat(self, body: dict) -> None:
+                behaviour = stub.behaviour
+                if stub._stopping.wait(behaviour.delay):
+                    return
+                name = body.get("model", "")
+                if self._missing(name):
+                    self._send(404, {"error": f'model "{name}" not found, try pulling it first'})
+                    return
+                if behaviour.raw_body is not None:
+                    self._send(behaviour.status, behaviour.raw_body)
+                    return
+                if behaviour.status != 200:
+                    self._send(behaviour.status, {"error": "llama runner process has terminated: exit status 2"})
+                    return
+                images = sum(len(m.get("images") or []) for m in body.get("messages", []))
+                content = behaviour.reply if behaviour.reply is not None else valid_reply(max(0, images - 1))
+                done = {
+                    "done": True,
+                    "done_reason": "stop",
+                    "total_duration": 4_935_886_791,
+                    "load_duration": 534_986_708,
+                    "prompt_eval_count": 512,
+                    "prompt_eval_duration": 107_345_000,
+                    "eval_count": 120,
+                    "eval_duration": 4_289_432_000,
+                }
+                head = {"model": name, "created_at": "2026-11-25T20:00:00.000000Z"}
+                if body.get("stream", True):
+                    pieces = [content[i : i + 40] for i in range(0, len(content), 40)] or [""]
+                    lines = [{**head, "message": {"role": "assistant", "content": p}, "done": False} for p in pieces]
+                    lines.append({**head, "message": {"role": "assistant", "content": ""}, **done})
+                    self._send(
+                        200, b"".join(json.dumps(line).encode() + b"\n" for line in lines), "application/x-ndjson"
+                    )
+                else:
+                    self._send(200, {**head, "message": {"role": "assistant", "content": content}, **done})
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def chat_requests(self) -> list[dict]:
+        return [body for path, body in self.requests if path == "/api/chat"]
+
+    def images_of(self, request: dict) -> list[bytes]:
+        return [base64.b64decode(image) for m in request["messages"] for image in (m.get("images") or [])]
+
+    def __enter__(self) -> OllamaStub:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stopping.set()
+        self.server.shutdown()
+        self.server.server_close()
