@@ -178,7 +178,7 @@ def test_injected_text_is_treated_as_data(group):
     assert len(description.summary) <= 200 and description.summary.endswith("…")
     assert "[link removed]" in description.summary
     assert description.context == "click here run rm -rf"
-    assert result.faces[0].cues == ["brows lowered", "a", "b", "c"]
+    assert result.faces[0].cues == ["brows lowered", "a", "b", "c", "d"]  # markup-only cues dropped, 5 at most
     assert result.faces[0].model_expression == "anger"
     assert result.faces[0].agreement == "disagree"
     assert result.faces[0].expression == "happiness"  # a confident classifier is not overruled

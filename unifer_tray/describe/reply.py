@@ -82,7 +82,7 @@ class Reply(BaseModel):
                     face=f.face,
                     expression=f.expression,
                     confidence=f.confidence,
-                    cues=[clean_text(c, CUE_CHARS) for c in f.cues[:MAX_CUES] if clean_text(c, CUE_CHARS)],
+                    cues=[c for c in (clean_text(c, CUE_CHARS) for c in f.cues) if c][:MAX_CUES],
                     description=clean_text(f.description, DESCRIPTION_CHARS),
                 )
                 for f in self.faces
