@@ -1,0 +1,117 @@
+"""Config validation, and the CLI's --describe and doctor against the Ollama stand-in."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ollama_stub import Behaviour, OllamaStub
+
+from unifer_tray.config import ConfigError, load_config
+
+UNIFER = str(Path(sys.executable).with_name("unifer"))
+
+
+def write_config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    return path
+
+
+def test_missing_file_means_defaults(tmp_path):
+    config = load_config(tmp_path / "absent.toml")
+    assert config.ollama.host is None and config.ollama.allow_remote is False
+    assert config.ollama.model == "auto" and config.ollama.timeout == 30
+    assert config.ollama.preference[0] == "gemma3:4b"
+
+
+def test_values_and_unknown_keys(tmp_path):
+    path = write_config(tmp_path, '[ollama]\nhost = "127.0.0.1:9999"\ntimeout = 5\ntimout = 3\n[gui]\nx = 1\n')
+    config = load_config(path)
+    assert config.ollama.host == "127.0.0.1:9999" and config.ollama.timeout == 5.0
+    assert config.warnings == ["unknown setting [ollama] timout (ignored)", "unknown section [gui] (ignored)"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[ollama]\nallow_remote = "yes"\n', "[ollama] allow_remote must be true or false"),
+        ("[ollama]\ntimeout = -1\n", "[ollama] timeout must be a positive number"),
+        ('[ollama]\npreference = "gemma3"\n', "[ollama] preference must be a list of names"),
+        ("[ollama\n", "is not valid TOML"),
+    ],
+)
+def test_bad_values_name_the_key(tmp_path, text, message):
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        load_config(write_config(tmp_path, text))
+
+
+def run(args: list[str], config: Path, **env) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "UNIFER_CONFIG": str(config), **env}
+    environment.pop("OLLAMA_HOST", None)
+    return subprocess.run([UNIFER, *args], capture_output=True, text=True, env=environment, timeout=120)
+
+
+def test_analyze_with_description(tmp_path, data_dir):
+    with OllamaStub() as stub:
+        config = write_config(tmp_path, f'[ollama]\nhost = "{stub.url}"\n')
+        text = run(["analyze", str(data_dir / "single_face.jpg"), "--describe"], config)
+        jsonl = run(["analyze", str(data_dir / "single_face.jpg"), "--describe", "--format", "jsonl"], config)
+    assert text.returncode == 0, text.stderr
+    assert "gemma3:4b: 1 smiling face(s). Context: The scene seems" in text.stdout
+    assert "cues: raised cheeks, lip corners pulled up" in text.stdout
+    document = json.loads(jsonl.stdout)
+    assert document["description"]["status"] == "ok" and document["description"]["model"] == "gemma3:4b"
+    assert set(document["description"]) == {"summary", "context", "model", "status", "reason", "elapsed_ms"}
+    assert document["faces"][0]["agreement"] == "agree"
+
+
+def test_analyze_with_description_when_ollama_is_down(tmp_path, data_dir):
+    config = write_config(tmp_path, '[ollama]\nhost = "127.0.0.1:9"\ntimeout = 3\n')
+    result = run(["analyze", str(data_dir / "single_face.jpg"), "--describe"], config)
+    assert result.returncode == 0  # the analysis itself succeeded
+    assert "1 face: clear happiness (100%) (no description: Ollama is not reachable" in result.stdout
+
+
+def test_bad_config_is_a_usage_error(tmp_path, data_dir):
+    config = write_config(tmp_path, "[ollama]\ntimeout = 0\n")
+    result = run(["analyze", str(data_dir / "single_face.jpg"), "--describe"], config)
+    assert result.returncode == 2
+    assert "config error: [ollama] timeout must be a positive number" in result.stderr
+
+
+def test_doctor_with_ollama(tmp_path):
+    with OllamaStub() as stub:
+        config = write_config(tmp_path, f'[ollama]\nhost = "{stub.url}"\n')
+        result = run(["doctor", "--json"], config)
+    assert result.returncode == 0, result.stderr
+    checks = {c["name"]: c for c in json.loads(result.stdout)}
+    assert checks["models"]["status"] == "ok" and "sha256 verified" in checks["models"]["detail"]
+    assert checks["config"]["status"] == "ok"
+    assert checks["ollama"]["status"] == "ok"
+    assert "Ollama 0.12.6" in checks["ollama"]["detail"] and "would use gemma3:4b" in checks["ollama"]["detail"]
+
+
+def test_doctor_without_a_vision_model(tmp_path):
+    with OllamaStub(Behaviour(models=[("llama3.2:3b", ["completion"])])) as stub:
+        config = write_config(tmp_path, f'[ollama]\nhost = "{stub.url}"\n')
+        result = run(["doctor"], config)
+    assert result.returncode == 0  # Ollama is optional: a warning, not a failure
+    assert "[warn] ollama:" in result.stdout and "fix: ollama pull gemma3:4b" in result.stdout
+
+
+def test_doctor_without_ollama(tmp_path):
+    config = write_config(tmp_path, '[ollama]\nhost = "127.0.0.1:9"\n')
+    result = run(["doctor"], config)
+    assert result.returncode == 0
+    assert "not reachable at http://127.0.0.1:9" in result.stdout and "install Ollama" in result.stdout
+
+
+def test_doctor_reports_a_broken_config(tmp_path):
+    result = run(["doctor"], write_config(tmp_path, "[ollama]\nallow_remote = 1\n"))
+    assert result.returncode == 1
+    assert "[fail] config: [ollama] allow_remote must be true or false" in result.stdout
