@@ -40,9 +40,28 @@ class OllamaConfig:
 
 
 @dataclass
+class TrayConfig:
+    hotkey_region: str = "<ctrl>+<alt>+e"  # pynput GlobalHotKeys syntax
+    hotkey_webcam: str = "<ctrl>+<alt>+w"  # "off" disables it
+    describe: bool = True  # ask the local vision model (the CLI's default is off)
+    notifications: bool = True
+
+
+@dataclass
+class CameraConfig:
+    source: str | int = 0  # a camera index or a video file path; $UNIFER_CAMERA_SOURCE overrides
+    warmup_frames: int = 5  # real cameras deliver dark frames while their exposure settles
+
+
+@dataclass
 class Config:
     ollama: OllamaConfig = field(default_factory=OllamaConfig)
+    tray: TrayConfig = field(default_factory=TrayConfig)
+    camera: CameraConfig = field(default_factory=CameraConfig)
     warnings: list[str] = field(default_factory=list, compare=False)
+
+
+SECTIONS = {"ollama": OllamaConfig, "tray": TrayConfig, "camera": CameraConfig}
 
 
 def config_path() -> Path:
@@ -55,10 +74,16 @@ def _check(section: str, name: str, expected: Any, value: Any) -> Any:
     if expected is bool:
         if not isinstance(value, bool):
             raise ConfigError(f"{key} must be true or false, got {value!r}")
+    elif expected is int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"{key} must be a whole number >= 0, got {value!r}")
     elif expected is float:
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise ConfigError(f"{key} must be a positive number, got {value!r}")
         value = float(value)
+    elif expected == "index or path":
+        if isinstance(value, bool) or not isinstance(value, int | str) or value == "":
+            raise ConfigError(f"{key} must be a camera number or a file path, got {value!r}")
     elif expected == "list[str]":
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise ConfigError(f"{key} must be a list of names, got {value!r}")
@@ -67,7 +92,15 @@ def _check(section: str, name: str, expected: Any, value: Any) -> Any:
     return value
 
 
-_FIELD_TYPES = {"bool": bool, "float": float, "list[str]": "list[str]", "str": str, "str | None": str}
+_FIELD_TYPES = {
+    "bool": bool,
+    "int": int,
+    "float": float,
+    "list[str]": "list[str]",
+    "str": str,
+    "str | None": str,
+    "str | int": "index or path",
+}
 
 
 def _section(cls: type, section: str, table: Any, warnings: list[str]):
@@ -95,11 +128,37 @@ def load_config(path: Path | None = None) -> Config:
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from None
     warnings: list[str] = []
-    sections = {"ollama": OllamaConfig}
     values = {}
     for section, table in raw.items():
-        if section not in sections:
+        if section not in SECTIONS:
             warnings.append(f"unknown section [{section}] (ignored)")
             continue
-        values[section] = _section(sections[section], section, table, warnings)
+        values[section] = _section(SECTIONS[section], section, table, warnings)
     return Config(**values, warnings=warnings)
+
+
+def set_value(key: str, text: str, path: Path | None = None) -> Config:
+    """`unifer config set ollama.timeout 10`: validate the new value, then rewrite the file."""
+    import tomli_w
+
+    path = path or config_path()
+    section, _, name = key.partition(".")
+    if section not in SECTIONS or name not in {f.name for f in fields(SECTIONS[section])}:
+        known = ", ".join(f"{s}.{f.name}" for s, cls in SECTIONS.items() for f in fields(cls))
+        raise ConfigError(f"unknown setting {key}; known settings: {known}")
+    try:
+        value = tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = text  # a bare word is a string
+    raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    raw.setdefault(section, {})[name] = value
+    candidate = path.with_suffix(".toml.new")
+    candidate.parent.mkdir(parents=True, exist_ok=True)
+    candidate.write_text(tomli_w.dumps(raw), encoding="utf-8")
+    try:
+        config = load_config(candidate)
+    except ConfigError:
+        candidate.unlink()
+        raise
+    candidate.replace(path)
+    return config

@@ -132,6 +132,32 @@ def run_doctor(args: argparse.Namespace) -> int:
     return EXIT_FAILED if any(c.status == FAIL for c in checks) else EXIT_OK
 
 
+def run_config(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from ..config import config_path, load_config, set_value
+
+    if args.action == "path":
+        print(config_path())
+    elif args.action == "show":
+        config = load_config()
+        for section, values in asdict(config).items():
+            if section == "warnings":
+                continue
+            print(f"[{section}]")
+            for key, value in values.items():
+                print(f"{key} = {value!r}")
+        for warning in config.warnings:
+            print(f"# warning: {warning}")
+    else:
+        if len(args.values) != 2:
+            print("unifer config set: error: give KEY VALUE, e.g. ollama.timeout 10", file=sys.stderr)
+            return EXIT_USAGE
+        set_value(*args.values)
+        print(f"{args.values[0]} = {args.values[1]} (saved to {config_path()})")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="unifer", description="On-device facial expression analysis.")
     parser.add_argument("--version", action="version", version=f"unifer {__version__}")
@@ -173,6 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = sub.add_parser("doctor", help="check models, config and Ollama, and say how to fix problems")
     doctor.add_argument("--json", action="store_true", help="machine-readable output")
     doctor.set_defaults(handler=run_doctor)
+
+    config = sub.add_parser("config", help="show or change settings: config path | show | set KEY VALUE")
+    config.add_argument("action", choices=["path", "show", "set"])
+    config.add_argument("values", nargs="*", metavar="KEY VALUE")
+    config.set_defaults(handler=run_config)
     return parser
 
 

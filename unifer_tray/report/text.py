@@ -35,3 +35,29 @@ def fallback_summary(analysis: Analysis) -> str:
     readings = "; ".join(f"{strength(f.confidence)} {f.expression} ({f.confidence:.0%})" for f in analysis.faces[:4])
     more = f"; +{count - 4} more" if count > 4 else ""
     return f"{count} face{'s' if count > 1 else ''}: {readings}{more}"
+
+
+def notification_title(analysis: Analysis) -> str:
+    """ "Happiness 87% · 2 faces" (the largest face's reading)."""
+    if analysis.error:
+        return "Could not analyse the capture"
+    if not analysis.faces:
+        return "No face found"
+    face = analysis.faces[0]
+    count = len(analysis.faces)
+    return f"{face.expression.capitalize()} {face.confidence:.0%} · {count} face{'s' if count > 1 else ''}"
+
+
+def notification_body(analysis: Analysis, limit: int = 250) -> str:
+    """The summary, then each face's label; at most `limit` characters."""
+    if analysis.error:
+        return analysis.error[:limit]
+    if not analysis.faces:
+        return "Try a larger region or a sharper, more frontal view of the face."[:limit]
+    summary = analysis.description.summary if analysis.description else fallback_summary(analysis)
+    lines = [summary]
+    if analysis.description and analysis.description.status == "ok":
+        lines += [f"#{i}: {f.expression} {f.confidence:.0%}" for i, f in enumerate(analysis.faces[:4], start=1)]
+        lines += [note for note in map(disagreement, analysis.faces) if note]
+    body = "\n".join(lines)
+    return body if len(body) <= limit else body[: limit - 1] + "…"

@@ -1,0 +1,231 @@
+"""The tray for real: Xvfb, a private D-Bus session, dunst and trayer, xdotool as the user.
+
+Skipped on a machine without these tools, except in CI (CI=true or UNIFER_REQUIRE_DESKTOP=1),
+where their absence is a failure: .ci/run installs them.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from desktop import Desktop, missing_tools
+from ollama_stub import OllamaStub
+
+BIN = Path(sys.executable).parent
+DATA = Path(__file__).parent / "data"
+FACE_AT = (100, 120)  # where the face photo's window is placed
+FACE_BOX = (184, 193, 199, 199)  # the face inside single_face.jpg (x, y, w, h)
+
+
+@pytest.fixture(scope="module")
+def desktop():
+    missing = missing_tools()
+    if missing:
+        message = f"desktop e2e tools missing: {', '.join(missing)} (run .ci/run or install them)"
+        if os.environ.get("CI") or os.environ.get("UNIFER_REQUIRE_DESKTOP") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    with Desktop() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def face_window(desktop):
+    """single_face.jpg shown in a window at FACE_AT, as a user would have it on screen."""
+    script = (
+        "import sys, tkinter\n"
+        "root = tkinter.Tk(); root.title('face photo'); root.overrideredirect(True)\n"
+        f"root.geometry('+{FACE_AT[0]}+{FACE_AT[1]}')\n"
+        f"image = tkinter.PhotoImage(file={str(DATA / 'single_face.png')!r})\n"
+        "tkinter.Label(root, image=image, borderwidth=0).pack(); root.mainloop()\n"
+    )
+    from PIL import Image
+
+    Image.open(DATA / "single_face.jpg").save(DATA / "single_face.png")
+    window = subprocess.Popen([sys.executable, "-c", script], env=desktop.env)
+    deadline = time.monotonic() + 10
+    while desktop.xdotool("search", "--name", "^face photo$").returncode != 0:
+        assert time.monotonic() < deadline, "the face window did not appear"
+        time.sleep(0.1)
+    yield window
+    window.terminate()
+    window.wait(5)
+    (DATA / "single_face.png").unlink(missing_ok=True)
+
+
+class Tray:
+    def __init__(self, desktop: Desktop, config: str, extra_env: dict | None = None):
+        self.config = Path(desktop.root) / "config" / "unifer-test.toml"
+        self.config.write_text(config)
+        self.env = {**desktop.env, "UNIFER_CONFIG": str(self.config), **(extra_env or {})}
+        self.desktop = desktop
+        self.process = subprocess.Popen(
+            [str(BIN / "unifer-tray"), "--verbose"],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        deadline = time.monotonic() + 20
+        while self.trigger("ping").stdout.strip() != "pong":
+            assert self.process.poll() is None, self.process.stdout.read()
+            assert time.monotonic() < deadline, "the tray did not become ready"
+            time.sleep(0.1)
+
+    def trigger(self, action: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(BIN / "unifer-tray"), "--trigger", action], env=self.env, capture_output=True, text=True, timeout=30
+        )
+
+    def wait_notification(self, predicate, timeout: float = 20.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for item in self.desktop.notifications():
+                if predicate(item):
+                    return item
+            time.sleep(0.2)
+        raise AssertionError(f"no matching notification; saw {self.desktop.notifications()}")
+
+    def stop(self) -> str:
+        if self.process.poll() is None:
+            self.trigger("quit")
+        try:
+            output, _ = self.process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            output, _ = self.process.communicate()
+            raise AssertionError("the tray did not quit") from None
+        return output
+
+
+@pytest.fixture
+def tray(desktop, face_window):
+    desktop.clear_notifications()
+    started: list[Tray] = []
+
+    def start(config: str = "[tray]\ndescribe = false\n", **env) -> Tray:
+        started.append(Tray(desktop, config, env))
+        return started[-1]
+
+    yield start
+    for running in started:
+        running.stop()
+
+
+def is_result(item: dict) -> bool:
+    return item["appname"] == "UniFER" and "·" in item["summary"]
+
+
+def test_hotkey_region_overlay_notification(desktop, tray):
+    app = tray()
+    desktop.xdotool("key", "ctrl+alt+e")
+    deadline = time.monotonic() + 15
+    while desktop.xdotool("search", "--name", "select a region$").returncode != 0:
+        assert time.monotonic() < deadline, "the region overlay did not open"
+        time.sleep(0.1)
+    x0, y0 = FACE_AT[0] + FACE_BOX[0] - 60, FACE_AT[1] + FACE_BOX[1] - 60
+    x1, y1 = x0 + FACE_BOX[2] + 120, y0 + FACE_BOX[3] + 120
+    desktop.xdotool(
+        "mousemove",
+        str(x0),
+        str(y0),
+        "mousedown",
+        "1",
+        "mousemove",
+        str(x0 + 40),
+        str(y0 + 40),
+        "mousemove",
+        str(x1),
+        str(y1),
+        "mouseup",
+        "1",
+    )
+    item = app.wait_notification(is_result)
+    assert item["summary"].startswith("Happiness") and "1 face" in item["summary"]
+    assert "clear happiness" in item["body"]
+
+
+def test_overlay_escape_cancels(desktop, tray):
+    app = tray()
+    desktop.xdotool("key", "ctrl+alt+e")
+    deadline = time.monotonic() + 15
+    while desktop.xdotool("search", "--name", "select a region$").returncode != 0:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert app.trigger("region").stdout.strip() == "overlay already open"  # no stacked overlays
+    desktop.xdotool("key", "Escape")
+    time.sleep(1.5)
+    assert desktop.xdotool("search", "--name", "select a region$").returncode != 0
+    assert not [n for n in desktop.notifications() if is_result(n)]
+
+
+def test_full_screen_from_a_second_process(tray):
+    app = tray()
+    assert app.trigger("screen").stdout.strip() == "queued"
+    item = app.wait_notification(is_result)
+    assert item["summary"].startswith("Happiness")
+
+
+def test_webcam_from_a_video_file(tray):
+    """The real capture code (cv2.VideoCapture) reading a clip instead of a camera device."""
+    app = tray(UNIFER_CAMERA_SOURCE=str(DATA / "single_face.mp4"))
+    app.trigger("webcam")
+    assert app.wait_notification(is_result)["summary"].endswith("· 1 face")
+
+
+def test_webcam_without_a_face(tray):
+    app = tray(UNIFER_CAMERA_SOURCE=str(DATA / "no_face.mp4"))
+    app.trigger("webcam")
+    item = app.wait_notification(lambda n: n["summary"] == "No face found")
+    assert "larger region" in item["body"]
+
+
+def test_missing_camera_is_explained(tray):
+    app = tray(UNIFER_CAMERA_SOURCE="7")
+    app.trigger("webcam")
+    item = app.wait_notification(lambda n: n["summary"] == "Capture failed")
+    assert "no camera found at index 7" in item["body"]
+
+
+def test_description_from_local_model(tray):
+    with OllamaStub() as stub:
+        app = tray(f'[ollama]\nhost = "{stub.url}"\n[tray]\ndescribe = true\n')
+        app.trigger("screen")
+        item = app.wait_notification(is_result)
+    assert "smiling face" in item["body"]
+
+
+def test_ollama_down_gives_classifier_only(tray):
+    app = tray('[ollama]\nhost = "127.0.0.1:9"\ntimeout = 3\n[tray]\ndescribe = true\n')
+    app.trigger("screen")
+    item = app.wait_notification(is_result)
+    assert item["body"].startswith("1 face: clear happiness")
+
+
+def test_second_instance_and_quit(tray):
+    app = tray()
+    second = subprocess.run([str(BIN / "unifer-tray")], env=app.env, capture_output=True, text=True, timeout=30)
+    assert second.returncode == 0 and "already running" in second.stdout
+    output = app.stop()
+    assert app.process.returncode == 0
+    assert "ready" in output
+    assert app.trigger("screen").returncode == 1  # nothing answers any more
+
+
+def test_no_notification_server_uses_the_fallback(desktop, tray):
+    desktop.stop_notification_server()
+    try:
+        app = tray()
+        app.trigger("screen")
+        time.sleep(3)  # the analysis takes a fraction of that
+        output = app.stop()
+        assert "desktop-notifier: no notification server is running" in output
+        assert "notifications via tray" in output
+        assert "notification (tray fallback): Happiness 100% · 1 face" in output
+    finally:
+        desktop.start_notification_server()

@@ -1,0 +1,47 @@
+"""Is a freedesktop notification server on the session bus? (Linux/BSD desktops only.)
+
+desktop-notifier and notify-send both 'succeed' silently with no server, so we ask the bus
+whether anyone owns org.freedesktop.Notifications before relying on them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+NAME = "org.freedesktop.Notifications"
+
+
+def server_present(timeout: float = 2.0) -> tuple[bool, str]:
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        return False, "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"
+    try:
+        from dbus_fast import BusType, Message
+        from dbus_fast.aio import MessageBus
+    except ImportError:
+        return False, "dbus-fast is not installed (pip install desktop-notifier)"
+
+    async def ask() -> bool:
+        bus = await MessageBus(bus_type=BusType.SESSION).connect()
+        try:
+            reply = await bus.call(
+                Message(
+                    destination="org.freedesktop.DBus",
+                    path="/org/freedesktop/DBus",
+                    interface="org.freedesktop.DBus",
+                    member="NameHasOwner",
+                    signature="s",
+                    body=[NAME],
+                )
+            )
+            return bool(reply.body and reply.body[0])
+        finally:
+            bus.disconnect()
+
+    try:
+        present = asyncio.run(asyncio.wait_for(ask(), timeout))
+    except Exception as exc:
+        return False, f"cannot query the session bus: {exc}"
+    if not present:
+        return False, "no notification server is running (install and start one, e.g. dunst or your desktop's)"
+    return True, ""

@@ -1,0 +1,46 @@
+"""desktop-notifier: D-Bus (via dbus-fast) on Linux, UserNotifications on macOS, WinRT on Windows."""
+
+from __future__ import annotations
+
+import asyncio
+import platform
+import threading
+
+from . import APP_NAME, Notification
+from .dbus_server import server_present
+
+
+class DesktopNotifierBackend:
+    name = "desktop-notifier"
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._notifier = None
+
+    def is_available(self) -> tuple[bool, str]:
+        try:
+            import desktop_notifier  # noqa: F401
+        except ImportError:
+            return False, "not installed (pip install desktop-notifier)"
+        if platform.system() not in ("Darwin", "Windows"):
+            return server_present()
+        return True, ""
+
+    def _start(self) -> None:
+        """One event loop thread, so click and button callbacks are delivered."""
+        from desktop_notifier import DesktopNotifier
+
+        self._loop = asyncio.new_event_loop()
+        threading.Thread(target=self._loop.run_forever, name="unifer-notify", daemon=True).start()
+        self._notifier = DesktopNotifier(app_name=APP_NAME)
+
+    def send(self, notification: Notification) -> None:
+        from desktop_notifier import Button
+
+        if self._loop is None:
+            self._start()
+        buttons = [Button(title="Open report", on_pressed=notification.on_open)] if notification.on_open else []
+        coroutine = self._notifier.send(
+            title=notification.title, message=notification.body, buttons=buttons, on_clicked=notification.on_open
+        )
+        asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=10)

@@ -1,0 +1,43 @@
+"""plyer: the fallback the design names.
+
+On Linux, plyer prefers dbus-python when it is importable, and that path fails intermittently
+when keyring and pystray's GTK loop share the process (keyring's KWallet probe binds the shared
+dbus-python connection to the GLib loop). So on Linux we always use plyer's notify-send
+implementation, which runs in its own process and cannot be disturbed.
+"""
+
+from __future__ import annotations
+
+import platform
+import shutil
+
+from . import APP_NAME, Notification
+from .dbus_server import server_present
+
+
+class PlyerBackend:
+    name = "plyer"
+
+    def _linux(self) -> bool:
+        return platform.system() not in ("Darwin", "Windows")
+
+    def is_available(self) -> tuple[bool, str]:
+        try:
+            import plyer  # noqa: F401
+        except ImportError:
+            return False, "not installed (pip install plyer)"
+        if self._linux():
+            if not shutil.which("notify-send"):
+                return False, "notify-send is missing (install libnotify-bin)"
+            return server_present()
+        return True, ""
+
+    def send(self, notification: Notification) -> None:
+        if self._linux():
+            from plyer.platforms.linux.notification import NotifySendNotification
+
+            NotifySendNotification().notify(title=notification.title, message=notification.body, app_name=APP_NAME)
+        else:
+            from plyer import notification as plyer_notification
+
+            plyer_notification.notify(title=notification.title, message=notification.body, app_name=APP_NAME)

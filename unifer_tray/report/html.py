@@ -1,0 +1,77 @@
+"""The HTML report of one analysis: the capture with boxes, probability bars, description, models.
+
+Self-contained (the image is inlined), so it can be served from memory and saved as one file.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from html import escape
+
+import numpy as np
+
+from ..result import LABELS, Analysis
+from .annotate import annotate
+from .text import disagreement, fallback_summary
+
+DISCLAIMER = (
+    "Automatic expression reading is an estimate of visible facial configurations, not of what "
+    "anyone feels. It is not a lie detector or a diagnosis, it is less accurate on some faces, "
+    "lighting and cultures than others, and it must not be used to judge people (the EU AI Act "
+    "bans emotion recognition in workplaces and schools). Everything here was computed on this "
+    "computer."
+)
+
+
+def _image_data_uri(rgb: np.ndarray, analysis: Analysis) -> str:
+    image = annotate(rgb, analysis)
+    image.thumbnail((1600, 1600))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def render(analysis: Analysis, rgb: np.ndarray, models: list[str], created: str) -> str:
+    description = analysis.description
+    summary = description.summary if description else fallback_summary(analysis)
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width'><title>UniFER report</title>",
+        "<style>body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em;color:#222}"
+        "img{max-width:100%;border-radius:6px}.face{border:1px solid #ddd;border-radius:6px;padding:.6em 1em;"
+        "margin:.8em 0}.bar{display:flex;align-items:center;gap:.5em}.bar span{width:6em}.bar div{height:.8em;"
+        "background:#ffc400;border-radius:3px}.small{color:#666;font-size:.85em}</style></head><body>",
+        f"<h1>UniFER report</h1><p class='small'>{escape(created)} · {escape(analysis.source)} · "
+        f"{analysis.width}x{analysis.height}</p>",
+        f"<p><strong>{escape(summary)}</strong></p>",
+    ]
+    if description and description.context:
+        parts.append(f"<p>{escape(description.context)}</p>")
+    if description and description.status == "fallback":
+        parts.append(f"<p class='small'>No description by a language model: {escape(description.reason or '')}</p>")
+    parts.append(f"<img alt='the analysed image with face boxes' src='{_image_data_uri(rgb, analysis)}'>")
+    for number, face in enumerate(analysis.faces, start=1):
+        parts.append(f"<div class='face'><h3>Face {number}: {escape(face.expression)} {face.confidence:.0%}</h3>")
+        details = [f"intensity {face.intensity}", f"valence {face.valence:+.2f}", f"arousal {face.arousal:+.2f}"]
+        if face.compound:
+            details.insert(0, face.compound)
+        parts.append(f"<p class='small'>{escape(' · '.join(details))}</p>")
+        note = disagreement(face)
+        if note:
+            parts.append(f"<p>{escape(note)}</p>")
+        if face.cues:
+            parts.append(f"<p>Visible cues: {escape(', '.join(face.cues))}</p>")
+        for label in LABELS:
+            p = face.probabilities[label]
+            parts.append(
+                f"<div class='bar'><span>{label}</span><div style='width:{p * 20:.2f}em'></div>"
+                f"<small>{p:.0%}</small></div>"
+            )
+        parts.append("</div>")
+    model_line = ", ".join(models + ([description.model] if description and description.model else []))
+    parts += [
+        f"<p class='small'>Models: {escape(model_line)}.</p>",
+        f"<p class='small'>{escape(DISCLAIMER)}</p></body></html>",
+    ]
+    return "".join(parts)

@@ -1,0 +1,262 @@
+"""The tray application: menu, hotkeys and IPC turn into capture jobs for one worker thread.
+
+Concurrency rule (see docs/adr/0004-tray.md): while the region overlay is open, further region
+requests are ignored (coalesced); any new capture request replaces a pending one and cancels
+the description of the one running (a newer capture supersedes it), so the tray never stacks
+overlays or queues stale work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import threading
+import time
+import webbrowser
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from ..capture import CaptureError, screen, webcam
+from ..capture.overlay import select_region
+from ..config import Config, config_path
+from ..notify import Notification, choose
+from ..notify.desktop import DesktopNotifierBackend
+from ..notify.plyer_backend import PlyerBackend
+from ..notify.tray_message import TrayMessageBackend
+from ..pipeline import Pipeline
+from ..report.html import DISCLAIMER, render
+from ..report.server import ReportServer
+from ..report.text import notification_body, notification_title
+from ..vision.detector import SCREEN_SETTINGS
+from . import dialogs
+from .hotkeys import Hotkeys
+from .icons import icon_image
+from .instance import SingleInstance
+
+log = logging.getLogger("unifer_tray.tray")
+FIRST_RUN_TEXT = (
+    "UniFER reads the facial expressions in a screen region, a webcam snapshot or an image, on this "
+    "computer. It is not a lie detector or a diagnosis. Nothing is stored or sent anywhere without "
+    "your consent."
+)
+
+
+class TrayApp:
+    def __init__(self, config: Config):
+        from ..describe import Describer, Supersede
+
+        self.config = config
+        describer = Describer(config.ollama) if config.tray.describe else None
+        self.pipeline = Pipeline(SCREEN_SETTINGS, describer=describer)
+        self.reports = ReportServer()
+        self.supersede = Supersede()
+        self.tray_message = TrayMessageBackend()
+        self.notifier, hints = choose([DesktopNotifierBackend(), PlyerBackend(), self.tray_message])
+        for hint in hints:
+            log.info("notification backend skipped: %s", hint)
+        log.info("notifications via %s", self.notifier.name)
+        self.jobs: queue.Queue = queue.Queue(maxsize=1)
+        self.overlay_open = threading.Event()
+        self.last_report: tuple[str, str] | None = None  # (url, suggested file name)
+        self.hotkeys = Hotkeys()
+        self.icon = None
+        self.instance: SingleInstance | None = None
+
+    # -- requests from the menu, hotkeys and IPC --------------------------------------------
+    def trigger(self, action: str) -> str:
+        if action == "ping":
+            return "pong"
+        if action == "quit":
+            threading.Thread(target=self.quit, daemon=True).start()
+            return "quitting"
+        if action == "region" and self.overlay_open.is_set():
+            log.info("region overlay already open: request ignored")
+            return "overlay already open"
+        self._replace_pending(action)
+        return "queued"
+
+    def _replace_pending(self, job: str | None) -> None:
+        """Queue `job` in place of any pending one, cancelling the running description."""
+        self.supersede.new_token()
+        with contextlib.suppress(queue.Empty):
+            self.jobs.get_nowait()
+        self.jobs.put_nowait(job)
+
+    def _worker(self) -> None:
+        while True:
+            action = self.jobs.get()
+            if action is None:
+                return
+            self._set_state("busy")
+            failed = False
+            try:
+                captured = self._capture(action)
+                if captured is not None:
+                    failed = not self._analyze(*captured)
+            except CaptureError as exc:
+                failed = True
+                self._notify(Notification("Capture failed", str(exc)))
+            except Exception as exc:  # keep the tray alive whatever happens
+                log.exception("analysis failed")
+                failed = True
+                self._notify(Notification("Analysis failed", f"{type(exc).__name__}: {exc}"))
+            self._set_state("attention" if failed else "idle")
+
+    def _capture(self, action: str) -> tuple[np.ndarray | str, str] | None:
+        if action == "screen":
+            pixels, _ = screen.grab()
+            return pixels, "screen"
+        if action == "webcam":
+            source = webcam.camera_source(self.config.camera.source)
+            return webcam.snapshot(source, self.config.camera.warmup_frames), "webcam"
+        if action == "file":
+            path = dialogs.ask_open_image()
+            return (path, path) if path else None
+        # region: a frozen full-desktop shot, the overlay over it, then its crop
+        pixels, origin = screen.grab()
+        self.overlay_open.set()
+        try:
+            region = select_region(pixels, origin, screen.monitors())
+        finally:
+            self.overlay_open.clear()
+        if region is None:
+            return None
+        x, y = region.left - origin.left, region.top - origin.top
+        return np.ascontiguousarray(pixels[y : y + region.height, x : x + region.width]), "screen region"
+
+    def _analyze(self, image: np.ndarray | str, source: str) -> bool:
+        analysis, rgb = self.pipeline.run(image, source=source, cancel=self.supersede.new_token())
+        if rgb is not None:
+            created = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+            models = [info.version for info in self.pipeline.analyzer.models]
+            url = self.reports.publish(render(analysis, rgb, models, created))
+            self.last_report = (url, f"unifer-report-{created.replace(':', '').replace(' ', '-')}.html")
+            self._update_menu()
+        self._notify(Notification(notification_title(analysis), notification_body(analysis), self.open_last_report))
+        return analysis.ok
+
+    def _notify(self, notification: Notification) -> None:
+        if not self.config.tray.notifications:
+            log.info("notification (off in settings): %s", notification.title)
+            return
+        try:
+            self.notifier.send(notification)
+        except Exception as exc:
+            log.warning("%s failed (%s); using the tray message", self.notifier.name, exc)
+            self.tray_message.send(notification)
+        log.info(
+            "notified via %s: %s | %s", self.notifier.name, notification.title, notification.body.replace("\n", " / ")
+        )
+
+    # -- menu actions ---------------------------------------------------------------------------
+    def open_last_report(self) -> None:
+        if self.last_report:
+            webbrowser.open(self.last_report[0])
+
+    def save_report(self) -> None:
+        if not self.last_report:
+            return
+        url, name = self.last_report
+        html = self.reports.html(url)
+        target = dialogs.ask_save_report(name) if html else None
+        if target:
+            Path(target).write_text(html, encoding="utf-8")
+
+    def open_settings(self) -> None:
+        path = config_path()
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("# UniFER tray settings: see the README's configuration section.\n", encoding="utf-8")
+        webbrowser.open(path.as_uri())
+
+    def toggle(self, name: str) -> None:
+        setattr(self.config.tray, name, not getattr(self.config.tray, name))
+        if name == "describe":
+            from ..describe import Describer
+
+            self.pipeline.describer = Describer(self.config.ollama) if self.config.tray.describe else None
+        self._update_menu()
+
+    def about(self) -> None:
+        self._notify(Notification("About UniFER & privacy", FIRST_RUN_TEXT + " " + DISCLAIMER[:120] + "…"))
+
+    def quit(self) -> None:
+        self._replace_pending(None)  # None ends the worker
+        self.hotkeys.stop()
+        if self.instance is not None:
+            self.instance.release()
+        self.reports.close()
+        if self.icon is not None:
+            self.icon.stop()
+
+    # -- the icon -------------------------------------------------------------------------------
+    def _menu(self):
+        import pystray
+
+        item, separator = pystray.MenuItem, pystray.Menu.SEPARATOR
+        hotkey = self.config.tray.hotkey_region.replace("<", "").replace(">", "").title()
+        return pystray.Menu(
+            item(f"Analyze screen region ({hotkey})", lambda: self.trigger("region"), default=True),
+            item("Analyze full screen", lambda: self.trigger("screen")),
+            item("Webcam snapshot", lambda: self.trigger("webcam")),
+            item("Analyze image file…", lambda: self.trigger("file")),
+            separator,
+            item("Open last report", self.open_last_report, enabled=lambda _: self.last_report is not None),
+            item("Save report…", self.save_report, enabled=lambda _: self.last_report is not None),
+            item(
+                "Settings",
+                pystray.Menu(
+                    item("Open settings file", self.open_settings),
+                    item(
+                        "Describe with a local model",
+                        lambda: self.toggle("describe"),
+                        checked=lambda _: self.config.tray.describe,
+                    ),
+                    item(
+                        "Notifications",
+                        lambda: self.toggle("notifications"),
+                        checked=lambda _: self.config.tray.notifications,
+                    ),
+                ),
+            ),
+            item("About & privacy", self.about),
+            item("Quit", self.quit),
+        )
+
+    def _set_state(self, state: str) -> None:
+        if self.icon is not None:
+            self.icon.icon = icon_image(state)
+
+    def _update_menu(self) -> None:
+        if self.icon is not None:
+            self.icon.update_menu()
+
+    def _ready(self, icon) -> None:
+        """Runs once the icon exists: arm hotkeys and IPC, start the worker, say hello."""
+        icon.visible = True
+        threading.Thread(target=self._worker, name="unifer-worker", daemon=True).start()
+        usable, why = self.hotkeys.is_available()
+        problem = why if not usable else self.hotkeys.start(self._hotkey_bindings())
+        if problem:
+            self._notify(Notification("Hotkeys unavailable", problem))
+        self.instance.serve(self.trigger)  # last: answering `--trigger ping` means fully ready
+        log.info("UniFER tray ready (%.2f s after start)", time.monotonic() - self.started)
+
+    def _hotkey_bindings(self) -> dict:
+        bindings = {self.config.tray.hotkey_region: lambda: self.trigger("region")}
+        if self.config.tray.hotkey_webcam.lower() not in ("", "off", "none"):
+            bindings[self.config.tray.hotkey_webcam] = lambda: self.trigger("webcam")
+        return bindings
+
+    def run(self, instance: SingleInstance, started: float, first_run: bool) -> None:
+        import pystray
+
+        self.instance, self.started = instance, started
+        self.icon = pystray.Icon("unifer-tray", icon_image(), "UniFER", self._menu())
+        self.tray_message.icon = self.icon
+        if first_run:
+            self._notify(Notification("UniFER is in your tray", FIRST_RUN_TEXT))
+        self.icon.run(setup=self._ready)

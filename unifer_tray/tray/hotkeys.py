@@ -1,0 +1,53 @@
+"""Global hotkeys with pynput, where the platform allows them.
+
+Wayland gives no application global key events, and macOS needs the Accessibility permission;
+there the tray still works and says once how to bind `unifer-tray --trigger ...` to a system
+shortcut instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+WAYLAND_HINT = (
+    "Global hotkeys are not available under Wayland. Bind `unifer-tray --trigger region` to a "
+    "keyboard shortcut in your desktop's settings, or use the tray menu."
+)
+
+
+class Hotkeys:
+    def __init__(self) -> None:
+        self._listener = None
+
+    def is_available(self) -> tuple[bool, str]:
+        if os.environ.get("XDG_SESSION_TYPE") == "wayland" or (
+            os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("DISPLAY")
+        ):
+            return False, WAYLAND_HINT
+        try:
+            from pynput import keyboard  # noqa: F401  (fails without a display)
+        except Exception as exc:
+            return False, f"global hotkeys are unavailable ({exc}); use the tray menu or `unifer-tray --trigger`"
+        return True, ""
+
+    def start(self, bindings: dict[str, Callable[[], None]]) -> str | None:
+        """Arm the hotkeys; a message for the user if they cannot work, else None."""
+        from pynput import keyboard
+
+        try:
+            self._listener = keyboard.GlobalHotKeys(bindings)
+            self._listener.start()
+            self._listener.wait()
+        except ValueError as exc:
+            return f"a hotkey in the config is not valid ({exc}); fix [tray] hotkey_region / hotkey_webcam"
+        if getattr(self._listener, "IS_TRUSTED", True) is False:  # macOS without Accessibility permission
+            return (
+                "Allow UniFER in System Settings > Privacy & Security > Accessibility for the hotkeys "
+                "to work; until then use the menu-bar icon."
+            )
+        return None
+
+    def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
