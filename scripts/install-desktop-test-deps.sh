@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# System packages for the tray and its end-to-end tests on Debian/Ubuntu (needs root):
+# a virtual X server and input, a notification server and client, an XEmbed tray host,
+# Tk for the overlay, and what PyGObject (pystray's GTK backend) builds against.
+set -euo pipefail
+packages=(
+  xvfb xdotool x11-utils
+  dbus dunst libnotify-bin
+  trayer
+  python3-tk
+  gir1.2-gtk-3.0 gir1.2-ayatanaappindicator3-0.1 libgirepository1.0-dev libcairo2-dev pkg-config libglib2.0-dev
+)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
