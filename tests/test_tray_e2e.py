@@ -217,6 +217,18 @@ def test_second_instance_and_quit(tray):
     assert app.trigger("screen").returncode == 1  # nothing answers any more
 
 
+def test_without_a_tray_host_the_user_is_told(face_window):
+    with Desktop(tray_host=False) as bare:
+        app = Tray(bare, "[tray]\ndescribe = false\n")
+        try:
+            item = app.wait_notification(lambda n: n["summary"] == "No system tray")
+            assert "hotkey still works" in item["body"]
+            app.trigger("screen")  # and the tray still works through the hotkey or --trigger
+            assert app.wait_notification(lambda n: n["summary"] == "No face found")  # a bare desktop
+        finally:
+            app.stop()
+
+
 def test_no_notification_server_uses_the_fallback(desktop, tray):
     desktop.stop_notification_server()
     try:

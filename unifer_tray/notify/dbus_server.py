@@ -12,7 +12,8 @@ import os
 NAME = "org.freedesktop.Notifications"
 
 
-def server_present(timeout: float = 2.0) -> tuple[bool, str]:
+def name_owned(name: str, timeout: float = 2.0) -> tuple[bool, str]:
+    """Does anyone own `name` on the session bus? (answer, why not)."""
     if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         return False, "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"
     try:
@@ -31,7 +32,7 @@ def server_present(timeout: float = 2.0) -> tuple[bool, str]:
                     interface="org.freedesktop.DBus",
                     member="NameHasOwner",
                     signature="s",
-                    body=[NAME],
+                    body=[name],
                 )
             )
             return bool(reply.body and reply.body[0])
@@ -42,6 +43,14 @@ def server_present(timeout: float = 2.0) -> tuple[bool, str]:
         present = asyncio.run(asyncio.wait_for(ask(), timeout))
     except Exception as exc:
         return False, f"cannot query the session bus: {exc}"
-    if not present:
+    return (True, "") if present else (False, NOT_OWNED)
+
+
+NOT_OWNED = "nothing owns that name on the session bus"
+
+
+def server_present() -> tuple[bool, str]:
+    present, why = name_owned(NAME)
+    if why == NOT_OWNED:
         return False, "no notification server is running (install and start one, e.g. dunst or your desktop's)"
-    return True, ""
+    return present, why

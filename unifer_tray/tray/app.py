@@ -32,6 +32,7 @@ from ..report.server import ReportServer
 from ..report.text import notification_body, notification_title
 from ..vision.detector import SCREEN_SETTINGS
 from . import dialogs
+from .host import NO_TRAY_HINT, tray_host_present
 from .hotkeys import Hotkeys
 from .icons import icon_image
 from .instance import SingleInstance
@@ -242,6 +243,9 @@ class TrayApp:
         problem = why if not usable else self.hotkeys.start(self._hotkey_bindings())
         if problem:
             self._notify(Notification("Hotkeys unavailable", problem))
+        if not tray_host_present():
+            log.warning("no system tray host")
+            self._notify(Notification("No system tray", NO_TRAY_HINT))
         self.instance.serve(self.trigger)  # last: answering `--trigger ping` means fully ready
         log.info("UniFER tray ready (%.2f s after start)", time.monotonic() - self.started)
 
