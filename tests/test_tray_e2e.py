@@ -207,6 +207,34 @@ def test_ollama_down_gives_classifier_only(tray):
     assert item["body"].startswith("1 face: clear happiness")
 
 
+def open_tray_menu(desktop: Desktop) -> None:
+    """Right-click the icon that trayer embedded (the unifer-tray window inside the panel)."""
+    for window in desktop.xdotool("search", "--classname", "^unifer-tray$").stdout.split():
+        geometry = desktop.xdotool("getwindowgeometry", "--shell", window).stdout
+        values = dict(line.split("=") for line in geometry.split())
+        if int(values["WIDTH"]) > 16:  # the embedded icon, not GTK's 10x10 helper window
+            x, y = int(values["X"]) + int(values["WIDTH"]) // 2, int(values["Y"]) + int(values["HEIGHT"]) // 2
+            desktop.xdotool("mousemove", str(x), str(y), "click", "3")
+            time.sleep(0.8)
+            return
+    raise AssertionError("the tray icon is not embedded in trayer")
+
+
+def test_menu_full_screen(desktop, tray):
+    app = tray()
+    open_tray_menu(desktop)
+    desktop.xdotool("key", "Down", "Down", "Return")  # the second item: Analyze full screen
+    assert app.wait_notification(is_result)["summary"].startswith("Happiness")
+
+
+def test_menu_quit_exits_cleanly(desktop, tray):
+    app = tray()
+    open_tray_menu(desktop)
+    desktop.xdotool("key", "Up", "Return")  # the last item: Quit
+    assert app.process.wait(15) == 0
+    assert app.trigger("ping").returncode == 1
+
+
 def test_second_instance_and_quit(tray):
     app = tray()
     second = subprocess.run([str(BIN / "unifer-tray")], env=app.env, capture_output=True, text=True, timeout=30)
