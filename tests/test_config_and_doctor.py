@@ -115,3 +115,18 @@ def test_doctor_reports_a_broken_config(tmp_path):
     result = run(["doctor"], write_config(tmp_path, "[ollama]\nallow_remote = 1\n"))
     assert result.returncode == 1
     assert "[fail] config: [ollama] allow_remote must be true or false" in result.stdout
+
+
+def test_config_set_validates_and_saves(tmp_path):
+    config = tmp_path / "conf" / "config.toml"
+    ok = run(["config", "set", "tray.describe", "false"], config)
+    assert ok.returncode == 0, ok.stderr
+    assert run(["config", "set", "camera.source", "/dev/video2"], config).returncode == 0
+    shown = run(["config", "show"], config).stdout
+    assert "describe = False" in shown and "source = '/dev/video2'" in shown
+    bad = run(["config", "set", "ollama.timeout", "soon"], config)
+    assert bad.returncode == 2 and "[ollama] timeout must be a positive number" in bad.stderr
+    unknown = run(["config", "set", "tray.colour", "red"], config)
+    assert unknown.returncode == 2 and "unknown setting tray.colour" in unknown.stderr
+    assert "timeout" not in config.read_text()  # the rejected value was not written
+    assert run(["config", "path"], config).stdout.strip() == str(config)
