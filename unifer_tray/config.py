@@ -54,14 +54,20 @@ class CameraConfig:
 
 
 @dataclass
+class HistoryConfig:
+    retention_days: int = 30  # records older than this are purged at start and daily
+
+
+@dataclass
 class Config:
     ollama: OllamaConfig = field(default_factory=OllamaConfig)
     tray: TrayConfig = field(default_factory=TrayConfig)
     camera: CameraConfig = field(default_factory=CameraConfig)
+    history: HistoryConfig = field(default_factory=HistoryConfig)
     warnings: list[str] = field(default_factory=list, compare=False)
 
 
-SECTIONS = {"ollama": OllamaConfig, "tray": TrayConfig, "camera": CameraConfig}
+SECTIONS = {"ollama": OllamaConfig, "tray": TrayConfig, "camera": CameraConfig, "history": HistoryConfig}
 
 
 def config_path() -> Path:

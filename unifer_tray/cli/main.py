@@ -200,6 +200,10 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--json", action="store_true", help="machine-readable output")
     doctor.set_defaults(handler=run_doctor)
 
+    from .history import add_parser as add_history_parser
+
+    add_history_parser(sub)
+
     config = sub.add_parser("config", help="show or change settings: config path | show | set KEY VALUE")
     config.add_argument("action", choices=["path", "show", "set"])
     config.add_argument("values", nargs="*", metavar="KEY VALUE")

@@ -1,0 +1,213 @@
+"""`unifer history ...`: consent, status, listing, export, purge and the dashboard."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from datetime import datetime
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _date(text: str) -> float:
+    try:
+        return datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
+
+
+def _confirm(question: str, assume_yes: bool) -> bool:
+    if assume_yes:
+        return True
+    if not sys.stdin.isatty():
+        print(f"{question} Not confirmed: run interactively, or add --yes.", file=sys.stderr)
+        return False
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+
+def _when(timestamp: float | None) -> str:
+    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M:%S") if timestamp else "-"
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..config import load_config
+    from ..history import History, HistoryError
+
+    history = History(retention_days=load_config().history.retention_days)
+    try:
+        return ACTIONS[args.history_action](history, args)
+    except HistoryError as exc:
+        print(f"unifer history: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def enable(history, args) -> int:
+    print(history.consent_text())
+    if args.thumbnails:
+        print("You also allow small face thumbnails to be stored with each record (encrypted like the rest).\n")
+    if not _confirm("Keep this history?", args.yes):
+        return EXIT_FAILED
+    history.enable(allow_thumbnails=args.thumbnails)
+    history.purge_expired()
+    print(f"History is on. Stored in {history.path}, encrypted; key in the system keyring.")
+    return EXIT_OK
+
+
+def disable(history, args) -> int:
+    delete = args.delete or (not args.keep and _confirm("Delete everything recorded so far?", args.yes))
+    history.disable(delete=delete)
+    print("History is off" + (", the key was destroyed and the records deleted." if delete else "; records kept."))
+    return EXIT_OK
+
+
+def status(history, args) -> int:
+    info = history.status()
+    if args.format == "json":
+        print(json.dumps(info, indent=2))
+        return EXIT_OK
+    print(f"history: {'on' if info['enabled'] else 'off'}")
+    print(f"records: {info['records']} (oldest {_when(info['oldest'])}), {info['size_bytes'] / 1024:.0f} kB")
+    print(f"retention: {info['retention_days']} days; face thumbnails: {'allowed' if info['thumbnails'] else 'no'}")
+    print(f"where: {info['path']}\nkeyring: {info['keyring']}")
+    return EXIT_OK
+
+
+def listing(history, args) -> int:
+    records = history.records(since=args.since)
+    if args.format == "json":
+        print(
+            json.dumps(
+                [{"id": r.id, "created": r.created, "source_type": r.source_type, **r.analysis} for r in records],
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    for r in records:
+        labels = ", ".join(f"{f['expression']} {f['confidence']:.0%}" for f in r.analysis["faces"]) or "no face"
+        print(f"{r.id:>5}  {_when(r.created)}  {r.source_type:<13} {labels}")
+    return EXIT_OK
+
+
+def show(history, args) -> int:
+    record = history.get(args.id)
+    print(
+        json.dumps(
+            {
+                "id": record.id,
+                "created": record.created,
+                "source_type": record.source_type,
+                **record.analysis,
+                "thumbnails": len(record.thumbnails),
+            },
+            indent=2,
+        )
+    )
+    return EXIT_OK
+
+
+def export(history, args) -> int:
+    records = history.records()
+    with open(args.file, "w", encoding="utf-8", newline="") as stream:
+        if args.format == "jsonl":
+            for r in records:
+                stream.write(
+                    json.dumps({"id": r.id, "created": r.created, "source_type": r.source_type, **r.analysis}) + "\n"
+                )
+        else:
+            writer = csv.writer(stream)
+            writer.writerow(["id", "time", "source_type", "face", "expression", "confidence", "summary"])
+            for r in records:
+                summary = (r.analysis.get("description") or {}).get("summary", "")
+                for index, face in enumerate(r.analysis["faces"] or [None], start=1):
+                    writer.writerow(
+                        [
+                            r.id,
+                            _when(r.created),
+                            r.source_type,
+                            index if face else "",
+                            face["expression"] if face else "",
+                            face["confidence"] if face else "",
+                            summary,
+                        ]
+                    )
+    print(f"exported {len(records)} records to {args.file} (this copy is NOT encrypted)")
+    return EXIT_OK
+
+
+def purge(history, args) -> int:
+    if not args.all and args.before is None:
+        print("unifer history purge: give --before DATE or --all", file=sys.stderr)
+        return EXIT_USAGE
+    count = history.purge(None if args.all else args.before)
+    print(f"deleted {count} records")
+    return EXIT_OK
+
+
+def report(history, args) -> int:
+    from ..report.dashboard import render_dashboard
+
+    page = render_dashboard(history.records())
+    if args.output:
+        args.output.write_text(page, encoding="utf-8")
+        print(f"dashboard written to {args.output} (this copy is NOT encrypted)")
+        return EXIT_OK
+    import time
+    import webbrowser
+
+    from ..report.server import ReportServer
+
+    server = ReportServer()
+    url = server.publish(page)
+    print(f"history dashboard: {url}\n(served from memory on this computer; Ctrl+C to stop)")
+    webbrowser.open(url)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.close()
+    return EXIT_OK
+
+
+ACTIONS = {
+    "enable": enable,
+    "disable": disable,
+    "status": status,
+    "list": listing,
+    "show": show,
+    "export": export,
+    "purge": purge,
+    "report": report,
+}
+
+
+def add_parser(sub) -> None:
+    from pathlib import Path
+
+    parser = sub.add_parser("history", help="the opt-in, encrypted history of analyses")
+    actions = parser.add_subparsers(dest="history_action", required=True)
+    on = actions.add_parser("enable", help="turn history on (shows what is stored and asks)")
+    on.add_argument("--yes", action="store_true", help="consent without the interactive question")
+    on.add_argument("--thumbnails", action="store_true", help="also store face thumbnails (a separate consent)")
+    off = actions.add_parser("disable", help="turn history off; asks whether to delete everything")
+    choice = off.add_mutually_exclusive_group()
+    choice.add_argument("--delete", action="store_true", help="destroy the key and delete all records")
+    choice.add_argument("--keep", action="store_true", help="keep the records (still encrypted)")
+    off.add_argument("--yes", action="store_true", help="answer yes to the deletion question")
+    state = actions.add_parser("status")
+    state.add_argument("--format", choices=["text", "json"], default="text")
+    listing_parser = actions.add_parser("list")
+    listing_parser.add_argument("--since", type=_date, metavar="DATE")
+    listing_parser.add_argument("--format", choices=["text", "json"], default="text")
+    one = actions.add_parser("show")
+    one.add_argument("id", type=int)
+    out = actions.add_parser("export")
+    out.add_argument("--format", choices=["csv", "jsonl"], required=True)
+    out.add_argument("file", type=Path)
+    wipe = actions.add_parser("purge")
+    wipe.add_argument("--before", type=_date, metavar="DATE")
+    wipe.add_argument("--all", action="store_true")
+    page = actions.add_parser("report", help="the history dashboard in your browser (or --output FILE)")
+    page.add_argument("--output", type=Path, metavar="FILE")
+    parser.set_defaults(handler=run)
