@@ -13,20 +13,20 @@ import tempfile
 import time
 from pathlib import Path
 
-REQUIRED = ["Xvfb", "dbus-daemon", "dbus-send", "dunst", "dunstctl", "trayer", "xdotool", "notify-send"]
-DBUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path={socket}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"""
+from session_bus import DBUS_CONFIG, name_owned, start_gnome_keyring
+
+REQUIRED = [
+    "Xvfb",
+    "dbus-daemon",
+    "dbus-send",
+    "dunst",
+    "dunstctl",
+    "trayer",
+    "xdotool",
+    "notify-send",
+    "gnome-keyring-daemon",
+    "secret-tool",
+]
 
 
 def missing_tools() -> list[str]:
@@ -51,21 +51,7 @@ class Desktop:
         raise RuntimeError(f"{what} did not start within {timeout:.0f} s")
 
     def _bus_has(self, name: str) -> bool:
-        result = subprocess.run(
-            [
-                "dbus-send",
-                "--session",
-                "--print-reply",
-                "--dest=org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus.NameHasOwner",
-                f"string:{name}",
-            ],
-            capture_output=True,
-            text=True,
-            env=self.env,
-        )
-        return "boolean true" in result.stdout
+        return name_owned(name, self.env)
 
     def start(self) -> Desktop:
         runtime = self.root / "runtime"
@@ -120,6 +106,7 @@ class Desktop:
         env["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={socket}"
         self.env = env
         self._wait("the D-Bus session", socket.exists)
+        self.processes["keyring"] = start_gnome_keyring(env)
         self.start_notification_server()
         if self.tray_host:
             self.processes["trayer"] = subprocess.Popen(
@@ -144,6 +131,7 @@ class Desktop:
         return self
 
     def start_notification_server(self) -> None:
+        self._seen = set()  # a new dunst numbers its notifications from 1 again
         self.processes["dunst"] = subprocess.Popen(
             ["dunst"], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )

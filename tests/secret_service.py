@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from desktop import DBUS_CONFIG
+from session_bus import DBUS_CONFIG, start_gnome_keyring
 
 
 class SecretService:
@@ -23,31 +24,27 @@ class SecretService:
             (self.root / folder).mkdir(mode=0o700)
         socket = runtime / "bus"
         (self.root / "bus.conf").write_text(DBUS_CONFIG.format(socket=socket))
-        self.processes.append(subprocess.Popen(["dbus-daemon", f"--config-file={self.root / 'bus.conf'}", "--nofork"],
-                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        self.env = {"DBUS_SESSION_BUS_ADDRESS": f"unix:path={socket}", "XDG_RUNTIME_DIR": str(runtime),
-                    "XDG_DATA_HOME": str(self.root / "data"), "XDG_CONFIG_HOME": str(self.root / "config"),
-                    "HOME": str(self.root / "home")}
+        self.processes.append(
+            subprocess.Popen(
+                ["dbus-daemon", f"--config-file={self.root / 'bus.conf'}", "--nofork"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        self.env = {
+            "DBUS_SESSION_BUS_ADDRESS": f"unix:path={socket}",
+            "XDG_RUNTIME_DIR": str(runtime),
+            "XDG_DATA_HOME": str(self.root / "data"),
+            "XDG_CONFIG_HOME": str(self.root / "config"),
+            "HOME": str(self.root / "home"),
+        }
         deadline = time.monotonic() + 10
         while not socket.exists():
             assert time.monotonic() < deadline, "dbus-daemon did not start"
             time.sleep(0.05)
-        import os
-
         env = {**os.environ, **self.env}
         env.pop("DISPLAY", None)
-        keyring = subprocess.Popen(["gnome-keyring-daemon", "--unlock", "--components=secrets", "--foreground"],
-                                   stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        keyring.stdin.write(b"test-password")
-        keyring.stdin.close()
-        self.processes.append(keyring)
-        while "boolean true" not in subprocess.run(
-            ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
-             "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets"],
-            capture_output=True, text=True, env=env,
-        ).stdout:
-            assert time.monotonic() < deadline + 10, "gnome-keyring did not start"
-            time.sleep(0.05)
+        self.processes.append(start_gnome_keyring(env))
         return self
 
     def stop(self) -> None:

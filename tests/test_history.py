@@ -13,12 +13,11 @@ import time
 from pathlib import Path
 
 import pytest
-
 from ollama_stub import OllamaStub
 from secret_service import SecretService
 
 UNIFER = str(Path(sys.executable).with_name("unifer"))
-TOOLS = ["dbus-daemon", "dbus-send", "gnome-keyring-daemon"]
+TOOLS = ["dbus-daemon", "dbus-send", "gnome-keyring-daemon", "secret-tool"]
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +63,13 @@ def record(env, *images, describe_host: str | None = None) -> None:
         "history = History()\n"
         "for path in sys.argv[2:]:\n    print(history.add(pipeline.analyze(path), 'file'))\n"
     )
-    result = subprocess.run([sys.executable, "-c", script, describe_host or "-", *map(str, images)],
-                            capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script, describe_host or "-", *map(str, images)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -96,8 +100,15 @@ def test_encrypted_at_rest(env, data_dir):
     for path in folder.iterdir():
         assert oct(path.stat().st_mode & 0o777) == "0o600"
         raw = path.read_bytes()
-        for secret in (b"happiness", b"surprise", b"smiling", b"raised cheeks", b"gemma3", b"single_face",
-                       b"\xff\xd8\xff"):
+        for secret in (
+            b"happiness",
+            b"surprise",
+            b"smiling",
+            b"raised cheeks",
+            b"gemma3",
+            b"single_face",
+            b"\xff\xd8\xff",
+        ):
             assert secret not in raw, (path.name, secret)
     status = unifer(env, "history", "status", "--format", "json")
     info = json.loads(status.stdout)
@@ -120,8 +131,11 @@ def test_export_and_dashboard(env, data_dir, tmp_path):
 def test_missing_key_is_a_clear_error(env, data_dir, secrets):
     assert unifer(env, "history", "enable", "--yes").returncode == 0
     record(env, data_dir / "single_face.jpg")
-    subprocess.run(["secret-tool", "clear", "service", "unifer-tray", "username", "history-key"],
-                   env={**os.environ, **secrets.env}, check=False)
+    subprocess.run(
+        ["secret-tool", "clear", "service", "unifer-tray", "username", "history-key"],
+        env={**os.environ, **secrets.env},
+        check=False,
+    )
     result = unifer(env, "history", "list")
     assert result.returncode == 1 and "history key is missing from the keyring" in result.stderr
 
@@ -140,8 +154,12 @@ def test_disable_with_delete_leaves_nothing(env, data_dir, secrets):
     result = unifer(env, "history", "disable", "--delete")
     assert result.returncode == 0 and "key was destroyed" in result.stdout
     assert not history_dir(env).exists()
-    lookup = subprocess.run(["secret-tool", "lookup", "service", "unifer-tray", "username", "history-key"],
-                            env={**os.environ, **secrets.env}, capture_output=True, text=True)
+    lookup = subprocess.run(
+        ["secret-tool", "lookup", "service", "unifer-tray", "username", "history-key"],
+        env={**os.environ, **secrets.env},
+        capture_output=True,
+        text=True,
+    )
     assert lookup.stdout == ""
 
 

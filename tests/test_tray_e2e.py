@@ -269,3 +269,25 @@ def test_no_notification_server_uses_the_fallback(desktop, tray):
         assert "notification (tray fallback): Happiness 100% · 1 face" in output
     finally:
         desktop.start_notification_server()
+
+
+def test_history_records_when_consented(desktop, tray):
+    unifer = [str(BIN / "unifer")]
+    probe = Tray.__new__(Tray)  # only for its environment
+    probe.env = {**desktop.env, "UNIFER_CONFIG": str(Path(desktop.root) / "config" / "unifer-test.toml")}
+    assert subprocess.run([*unifer, "history", "enable", "--yes"], env=probe.env, capture_output=True).returncode == 0
+    try:
+        app = tray()
+        app.trigger("screen")
+        app.wait_notification(is_result)
+        listing = subprocess.run([*unifer, "history", "list"], env=app.env, capture_output=True, text=True)
+        assert "screen" in listing.stdout and "happiness" in listing.stdout
+        # the key disappears behind the tray's back: a clear message, and the tray carries on
+        subprocess.run(["secret-tool", "clear", "service", "unifer-tray", "username", "history-key"], env=app.env)
+        desktop.clear_notifications()
+        app.trigger("screen")
+        item = app.wait_notification(lambda n: n["summary"] == "History not saved")
+        assert "key is missing" in item["body"]
+        assert app.trigger("ping").stdout.strip() == "pong"
+    finally:
+        subprocess.run([*unifer, "history", "disable", "--delete"], env=probe.env, capture_output=True)

@@ -22,6 +22,7 @@ import numpy as np
 from ..capture import CaptureError, screen, webcam
 from ..capture.overlay import select_region
 from ..config import Config, config_path
+from ..history import History, HistoryError
 from ..notify import Notification, choose
 from ..notify.desktop import DesktopNotifierBackend
 from ..notify.plyer_backend import PlyerBackend
@@ -63,6 +64,7 @@ class TrayApp:
         self.overlay_open = threading.Event()
         self.last_report: tuple[str, str] | None = None  # (url, suggested file name)
         self.hotkeys = Hotkeys()
+        self.history = History(retention_days=config.history.retention_days)
         self.icon = None
         self.instance: SingleInstance | None = None
 
@@ -137,7 +139,30 @@ class TrayApp:
             self.last_report = (url, f"unifer-report-{created.replace(':', '').replace(' ', '-')}.html")
             self._update_menu()
         self._notify(Notification(notification_title(analysis), notification_body(analysis), self.open_last_report))
+        if rgb is not None and self.history.enabled:
+            try:
+                self.history.add(analysis, source, self._thumbnails(analysis, rgb))
+            except HistoryError as exc:
+                self._notify(Notification("History not saved", str(exc)))
+                return False
         return analysis.ok
+
+    def _thumbnails(self, analysis, rgb: np.ndarray) -> list[str] | None:
+        """Small face crops, only when the user separately allowed them."""
+        if not self.history.thumbnails_allowed:
+            return None
+        import base64
+
+        import cv2
+
+        crops = []
+        for face in analysis.faces[:8]:
+            x, y, w, h = face.box
+            crop = cv2.resize(rgb[y : y + h, x : x + w], (96, 96), interpolation=cv2.INTER_AREA)
+            ok, data = cv2.imencode(".jpg", cv2.cvtColor(crop, cv2.COLOR_RGB2BGR))
+            if ok:
+                crops.append(base64.b64encode(data.tobytes()).decode())
+        return crops
 
     def _notify(self, notification: Notification) -> None:
         if not self.config.tray.notifications:
@@ -181,6 +206,43 @@ class TrayApp:
             self.pipeline.describer = Describer(self.config.ollama) if self.config.tray.describe else None
         self._update_menu()
 
+    def open_history(self) -> None:
+        from ..report.dashboard import render_dashboard
+
+        try:
+            webbrowser.open(self.reports.publish(render_dashboard(self.history.records())))
+        except HistoryError as exc:
+            self._notify(Notification("History unavailable", str(exc)))
+
+    def keep_history(self) -> None:
+        if not dialogs.ask_yes_no("Keep history?", self.history.consent_text() + "\nKeep this history?"):
+            return
+        try:
+            self.history.enable()
+        except HistoryError as exc:
+            self._notify(Notification("History not turned on", str(exc)))
+            return
+        self._set_state("idle")
+        self._update_menu()
+
+    def stop_history(self) -> None:
+        delete = dialogs.ask_yes_no("Stop keeping history", "Delete everything recorded so far?")
+        try:
+            self.history.disable(delete=delete)
+        except HistoryError as exc:
+            self._notify(Notification("History", str(exc)))
+        self._set_state("idle")
+        self._update_menu()
+
+    def _purge_daily(self) -> None:
+        try:
+            self.history.purge_expired()
+        except (HistoryError, OSError) as exc:
+            log.warning("history purge failed: %s", exc)
+        timer = threading.Timer(86400, self._purge_daily)
+        timer.daemon = True
+        timer.start()
+
     def about(self) -> None:
         self._notify(Notification("About UniFER & privacy", FIRST_RUN_TEXT + " " + DISCLAIMER[:120] + "…"))
 
@@ -223,13 +285,21 @@ class TrayApp:
                     ),
                 ),
             ),
+            item(
+                "History",
+                pystray.Menu(
+                    item("Open history dashboard", self.open_history, enabled=lambda _: self.history.enabled),
+                    item("Keep history…", self.keep_history, visible=lambda _: not self.history.enabled),
+                    item("Stop keeping history…", self.stop_history, visible=lambda _: self.history.enabled),
+                ),
+            ),
             item("About & privacy", self.about),
             item("Quit", self.quit),
         )
 
     def _set_state(self, state: str) -> None:
         if self.icon is not None:
-            self.icon.icon = icon_image(state)
+            self.icon.icon = icon_image(state, history=self.history.enabled)
 
     def _update_menu(self) -> None:
         if self.icon is not None:
@@ -239,6 +309,7 @@ class TrayApp:
         """Runs once the icon exists: arm hotkeys and IPC, start the worker, say hello."""
         icon.visible = True
         threading.Thread(target=self._worker, name="unifer-worker", daemon=True).start()
+        self._purge_daily()
         usable, why = self.hotkeys.is_available()
         problem = why if not usable else self.hotkeys.start(self._hotkey_bindings())
         if problem:
@@ -259,7 +330,7 @@ class TrayApp:
         import pystray
 
         self.instance, self.started = instance, started
-        self.icon = pystray.Icon("unifer-tray", icon_image(), "UniFER", self._menu())
+        self.icon = pystray.Icon("unifer-tray", icon_image(history=self.history.enabled), "UniFER", self._menu())
         self.tray_message.icon = self.icon
         if first_run:
             self._notify(Notification("UniFER is in your tray", FIRST_RUN_TEXT))

@@ -18,6 +18,16 @@ def _ask(kind: str, title: str, initial: str = "") -> str | None:
     return path or None
 
 
+def ask_yes_no(title: str, text: str) -> bool:
+    script = (
+        "import sys, tkinter, tkinter.messagebox as m\n"
+        "root = tkinter.Tk(); root.withdraw()\n"
+        f"print('yes' if m.askyesno(title={title!r}, message={text!r}) else 'no')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=3600)
+    return result.stdout.strip() == "yes"
+
+
 def ask_open_image() -> str | None:
     return _ask("askopenfilename", "Analyze image file")
 
