@@ -6,6 +6,7 @@ where their absence is a failure: .ci/run installs them.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -291,3 +292,32 @@ def test_history_records_when_consented(desktop, tray):
         assert app.trigger("ping").stdout.strip() == "pong"
     finally:
         subprocess.run([*unifer, "history", "disable", "--delete"], env=probe.env, capture_output=True)
+
+
+def test_doctor_on_a_working_desktop(desktop):
+    env = {
+        **desktop.env,
+        "UNIFER_CAMERA_SOURCE": str(DATA / "single_face.mp4"),
+        "UNIFER_CONFIG": str(Path(desktop.root) / "config" / "doctor.toml"),
+    }
+    result = subprocess.run(
+        [str(BIN / "unifer"), "doctor", "--json"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    checks = {c["name"]: c for c in json.loads(result.stdout)}
+    for name in (
+        "models",
+        "config",
+        "display",
+        "tray",
+        "hotkeys",
+        "screen capture",
+        "camera",
+        "notifications",
+        "keyring/history",
+    ):
+        assert checks[name]["status"] == "ok", checks[name]
+    assert checks["tray"]["detail"].startswith("pystray backend _gtk")
+    assert "1280x800" in checks["screen capture"]["detail"]
+    assert "via desktop-notifier" in checks["notifications"]["detail"]
+    assert checks["ollama"]["status"] == "warn"  # optional, and not running here

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
@@ -78,7 +79,130 @@ def check_ollama() -> Check:
     return Check("ollama", OK, f"Ollama {version} at {host}; vision models: {', '.join(vision)}; would use {chosen}")
 
 
-CHECKS: list[Callable[[], Check]] = [check_models, check_config, check_ollama]
+def check_display() -> Check:
+    import platform
+
+    system = platform.system()
+    if system in ("Windows", "Darwin"):
+        return Check("display", OK, f"{system} desktop")
+    session = os.environ.get("XDG_SESSION_TYPE", "")
+    if session == "wayland" or (os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("DISPLAY")):
+        return Check(
+            "display",
+            WARN,
+            "Wayland session: screen capture and hotkeys go through XWayland or not at all",
+            "log in to an X11 session for the hotkeys, or bind `unifer-tray --trigger region` to a shortcut",
+        )
+    if not os.environ.get("DISPLAY"):
+        return Check(
+            "display",
+            WARN,
+            "no graphical display (DISPLAY is not set): the CLI works, the tray cannot",
+            "run the tray inside a desktop session",
+        )
+    return Check("display", OK, f"X11 display {os.environ['DISPLAY']}")
+
+
+def check_tray() -> Check:
+    try:
+        import pystray
+    except Exception as exc:  # missing, or no backend can load (no display, no PyGObject)
+        return Check(
+            "tray",
+            WARN,
+            f"pystray cannot load: {exc}",
+            "pip install 'unifer-tray[tray]' (on Linux PyGObject needs libgirepository1.0-dev)",
+        )
+    from .tray.host import NO_TRAY_HINT, tray_host_present
+
+    backend = pystray.Icon.__module__.rsplit(".", 1)[-1]
+    if not tray_host_present():
+        return Check("tray", WARN, f"pystray backend {backend}; {NO_TRAY_HINT}", "enable a tray/AppIndicator host")
+    return Check("tray", OK, f"pystray backend {backend}, a tray host is running")
+
+
+def check_hotkeys() -> Check:
+    from .tray.hotkeys import Hotkeys
+
+    usable, why = Hotkeys().is_available()
+    return Check("hotkeys", OK, "global hotkeys available") if usable else Check("hotkeys", WARN, why)
+
+
+def check_screen() -> Check:
+    from .capture import CaptureError, Region, screen
+
+    try:
+        screen.grab(Region(0, 0, 1, 1))
+        area = screen.desktop()
+    except CaptureError as exc:
+        return Check(
+            "screen capture",
+            WARN,
+            str(exc),
+            "on macOS allow Screen Recording for this app in System Settings > Privacy & Security",
+        )
+    return Check("screen capture", OK, f"{area.width}x{area.height} desktop, {len(screen.monitors())} monitor(s)")
+
+
+def check_camera() -> Check:
+    """Opens the camera briefly: the user asked for this check."""
+    from .capture import CaptureError, webcam
+    from .config import ConfigError, load_config
+
+    try:
+        source = webcam.camera_source(load_config().camera.source)
+        frame = webcam.snapshot(source, warmup_frames=0)
+    except (CaptureError, ConfigError) as exc:
+        return Check("camera", WARN, str(exc), "only needed for webcam snapshots")
+    return Check("camera", OK, f"source {source} gives {frame.shape[1]}x{frame.shape[0]} frames")
+
+
+def check_notifications() -> Check:
+    from .notify import choose
+    from .notify.desktop import DesktopNotifierBackend
+    from .notify.plyer_backend import PlyerBackend
+    from .notify.tray_message import TrayMessageBackend
+
+    backend, hints = choose([DesktopNotifierBackend(), PlyerBackend(), TrayMessageBackend()])
+    if backend.name == "tray":
+        return Check(
+            "notifications",
+            WARN,
+            "no native notifications: " + "; ".join(hints),
+            "run a notification server (your desktop's, or dunst)",
+        )
+    return Check("notifications", OK, f"via {backend.name}" + (f" ({'; '.join(hints)})" if hints else ""))
+
+
+def check_keyring_and_history() -> Check:
+    from .config import ConfigError, load_config
+    from .history import History, HistoryError
+    from .history.keys import KeyringUnavailable, secure_backend
+
+    try:
+        backend = type(secure_backend()).__name__
+    except KeyringUnavailable as exc:
+        return Check("keyring/history", WARN, f"{exc}; history cannot be turned on", None)
+    try:
+        info = History(retention_days=load_config().history.retention_days).status()
+    except (ConfigError, HistoryError, OSError) as exc:
+        return Check("keyring/history", WARN, f"keyring {backend}; history unreadable: {exc}")
+    state = f"on, {info['records']} records" if info["enabled"] else "off (opt-in)"
+    return Check("keyring/history", OK, f"secure keyring {backend}; history {state}")
+
+
+CHECKS: list[Callable[[], Check]] = [
+    check_models,
+    check_config,
+    check_display,
+    check_tray,
+    check_hotkeys,
+    check_screen,
+    check_camera,
+    check_notifications,
+    check_keyring_and_history,
+    check_ollama,
+]
 
 
 def run_checks() -> list[Check]:

@@ -24,6 +24,7 @@ def camera_source(configured: str | int) -> int | str:
 
 def snapshot(source: int | str, warmup_frames: int = 5) -> np.ndarray:
     """One RGB frame, after `warmup_frames` frames that let exposure settle."""
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)  # our message replaces OpenCV's warnings
     capture = cv2.VideoCapture(source)
     try:
         if not capture.isOpened():

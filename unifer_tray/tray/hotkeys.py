@@ -28,7 +28,8 @@ class Hotkeys:
         try:
             from pynput import keyboard  # noqa: F401  (fails without a display)
         except Exception as exc:
-            return False, f"global hotkeys are unavailable ({exc}); use the tray menu or `unifer-tray --trigger`"
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            return False, f"global hotkeys are unavailable ({reason}); use the tray menu or `unifer-tray --trigger`"
         return True, ""
 
     def start(self, bindings: dict[str, Callable[[], None]]) -> str | None:
