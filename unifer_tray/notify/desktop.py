@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import platform
 import threading
+from pathlib import Path
 
 from . import APP_NAME, Notification
 from .dbus_server import server_present
@@ -28,11 +29,12 @@ class DesktopNotifierBackend:
 
     def _start(self) -> None:
         """One event loop thread, so click and button callbacks are delivered."""
-        from desktop_notifier import DesktopNotifier
+        from desktop_notifier import DesktopNotifier, Icon
 
         self._loop = asyncio.new_event_loop()
         threading.Thread(target=self._loop.run_forever, name="unifer-notify", daemon=True).start()
-        self._notifier = DesktopNotifier(app_name=APP_NAME)
+        icon = Icon(path=Path(__file__).resolve().parents[1] / "tray" / "unifer.png")  # not the default Python logo
+        self._notifier = DesktopNotifier(app_name=APP_NAME, app_icon=icon)
 
     def send(self, notification: Notification) -> None:
         from desktop_notifier import Button

@@ -1,0 +1,123 @@
+"""Re-create the README's screenshots on a headless desktop (Xvfb, dunst, trayer).
+
+usage: python docs/screenshots/make_screenshots.py   (needs scripts/install-desktop-test-deps.sh;
+the report shot also needs Debian's `chromium`)
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import mss
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "tests"))
+from desktop import Desktop  # noqa: E402
+
+BIN = Path(sys.executable).parent
+PHOTO = ROOT / "tests" / "data" / "multi_face.jpg"
+
+
+def shot(env: dict, name: str, box: tuple[int, int, int, int]) -> None:
+    import os
+
+    previous = os.environ.get("DISPLAY")
+    os.environ["DISPLAY"] = env["DISPLAY"]
+    with mss.mss() as grabber:
+        raw = grabber.grab({"left": box[0], "top": box[1], "width": box[2], "height": box[3]})
+    if previous:
+        os.environ["DISPLAY"] = previous
+    Image.frombytes("RGB", raw.size, raw.rgb).save(OUT / f"{name}.png", optimize=True)
+    print("wrote", OUT / f"{name}.png")
+
+
+def wait_for(desktop: Desktop, name: str) -> None:
+    while desktop.xdotool("search", "--name", name).returncode != 0:
+        time.sleep(0.05)
+
+
+def main() -> None:
+    with Desktop(1280, 800) as desktop, tempfile.TemporaryDirectory() as tmp:
+        photo = Path(tmp) / "photo.png"
+        Image.open(PHOTO).resize((800, 534)).save(photo)
+        config = Path(tmp) / "config.toml"
+        config.write_text("[tray]\ndescribe = false\n")
+        env = {**desktop.env, "UNIFER_CONFIG": str(config)}
+        window = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                (
+                    "import tkinter; root = tkinter.Tk(); root.title('photo'); root.overrideredirect(True);"
+                    f"root.geometry('+240+140'); image = tkinter.PhotoImage(file={str(photo)!r});"
+                    "tkinter.Label(root, image=image, borderwidth=0).pack(); root.mainloop()"
+                ),
+            ],
+            env=env,
+        )
+        wait_for(desktop, "^photo$")
+        tray = subprocess.Popen([str(BIN / "unifer-tray")], env=env)
+        while (
+            subprocess.run(
+                [str(BIN / "unifer-tray"), "--trigger", "ping"], env=env, capture_output=True, text=True
+            ).stdout.strip()
+            != "pong"
+        ):
+            time.sleep(0.05)
+        time.sleep(1.5)
+        desktop.xdotool("mousemove", "1263", "16", "click", "3")
+        time.sleep(1)
+        shot(env, "tray-menu", (880, 0, 400, 330))
+        desktop.xdotool("key", "Escape")
+        desktop.clear_notifications()
+        time.sleep(0.5)
+        desktop.xdotool("key", "ctrl+alt+e")
+        wait_for(desktop, "select a region$")
+        time.sleep(0.5)
+        desktop.xdotool(
+            "mousemove", "300", "250", "mousedown", "1", "mousemove", "700", "500", "mousemove", "980", "560"
+        )
+        time.sleep(0.5)
+        shot(env, "overlay", (0, 0, 1280, 800))
+        desktop.xdotool("mouseup", "1")
+        time.sleep(2.5)
+        shot(env, "notification", (820, 0, 460, 300))
+        subprocess.run([str(BIN / "unifer-tray"), "--trigger", "quit"], env=env, capture_output=True)
+        tray.wait(15)
+        window.terminate()
+
+        from unifer_tray.pipeline import Pipeline
+        from unifer_tray.report.html import render
+
+        pipeline = Pipeline()
+        analysis, rgb = pipeline.run(PHOTO, source="multi_face.jpg")
+        page = Path(tmp) / "report.html"
+        page.write_text(render(analysis, rgb, [i.version for i in pipeline.analyzer.models], "2026-11-25 20:00"))
+        subprocess.run(
+            [
+                "chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                "--disable-background-networking",
+                "--no-first-run",
+                f"--user-data-dir={tmp}/chrome",
+                "--window-size=1000,1400",
+                f"--screenshot={OUT / 'report.png'}",
+                page.as_uri(),
+            ],
+            capture_output=True,
+            timeout=120,
+        )
+        print("wrote", OUT / "report.png")
+
+
+if __name__ == "__main__":
+    main()
