@@ -14,6 +14,7 @@ import sys
 
 import numpy as np
 
+from ..helpers import helper_command
 from . import CaptureError, Region
 
 TITLE = "UniFER — select a region"
@@ -32,7 +33,7 @@ def select_region(pixels: np.ndarray, origin: Region, monitors: list[Region]) ->
     payload = json.dumps(header).encode() + b"\n" + np.ascontiguousarray(pixels).tobytes()
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "unifer_tray.capture.overlay"], input=payload, capture_output=True, timeout=600
+            helper_command("unifer_tray.capture.overlay"), input=payload, capture_output=True, timeout=600
         )
     except subprocess.TimeoutExpired:
         return None

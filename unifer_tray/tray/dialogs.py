@@ -1,36 +1,45 @@
-"""File dialogs in their own Tk process, like the overlay, so Tk never meets the tray's loop."""
+"""File and yes/no dialogs in their own Tk process, like the overlay, so Tk never meets the tray's loop."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
+from ..helpers import helper_command
 
-def _ask(kind: str, title: str, initial: str = "") -> str | None:
-    script = (
-        "import sys, tkinter, tkinter.filedialog as d\n"
-        "root = tkinter.Tk(); root.withdraw()\n"
-        f"path = d.{kind}(title={title!r}, initialfile={initial!r})\n"
-        "print(path or '')\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=3600)
-    path = result.stdout.strip()
-    return path or None
+MODULE = "unifer_tray.tray.dialogs"
+
+
+def _ask(*args: str) -> str:
+    result = subprocess.run([*helper_command(MODULE), *args], capture_output=True, text=True, timeout=3600)
+    return result.stdout.strip()
 
 
 def ask_yes_no(title: str, text: str) -> bool:
-    script = (
-        "import sys, tkinter, tkinter.messagebox as m\n"
-        "root = tkinter.Tk(); root.withdraw()\n"
-        f"print('yes' if m.askyesno(title={title!r}, message={text!r}) else 'no')\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=3600)
-    return result.stdout.strip() == "yes"
+    return _ask("yes-no", title, text) == "yes"
 
 
 def ask_open_image() -> str | None:
-    return _ask("askopenfilename", "Analyze image file")
+    return _ask("open", "Analyze image file") or None
 
 
 def ask_save_report(default_name: str) -> str | None:
-    return _ask("asksaveasfilename", "Save report", default_name)
+    return _ask("save", "Save report", default_name) or None
+
+
+def _main(kind: str, title: str, extra: str = "") -> None:
+    import tkinter
+    from tkinter import filedialog, messagebox
+
+    root = tkinter.Tk()
+    root.withdraw()
+    if kind == "yes-no":
+        print("yes" if messagebox.askyesno(title=title, message=extra) else "no")
+    elif kind == "open":
+        print(filedialog.askopenfilename(title=title) or "")
+    else:
+        print(filedialog.asksaveasfilename(title=title, initialfile=extra) or "")
+
+
+if __name__ == "__main__":
+    _main(*sys.argv[1:4])
