@@ -14,8 +14,9 @@ from ollama_stub import Behaviour, OllamaStub, valid_reply
 from PIL import Image
 
 from unifer_tray.config import OllamaConfig
-from unifer_tray.describe import Describer, RemoteHostRefused, Supersede, fuse_label, resolve_host
+from unifer_tray.describe import Describer, RemoteHostRefused, fuse_label, resolve_host
 from unifer_tray.describe.host import normalise_host
+from unifer_tray.pipeline import Supersede
 from unifer_tray.report.text import disagreement, fallback_summary
 from unifer_tray.result import LABELS, Analysis, Face
 

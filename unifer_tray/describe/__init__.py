@@ -1,7 +1,7 @@
 """Descriptions of the faces by a local multimodal model served by Ollama, fused with the classifier."""
 
-from .describer import Describer, Supersede
+from .describer import Describer
 from .fusion import fuse_label
 from .host import RemoteHostRefused, resolve_host
 
-__all__ = ["Describer", "RemoteHostRefused", "Supersede", "fuse_label", "resolve_host"]
+__all__ = ["Describer", "RemoteHostRefused", "fuse_label", "resolve_host"]

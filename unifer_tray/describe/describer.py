@@ -33,21 +33,6 @@ class DescribeFailed(Exception):
     """Why the model could not be used, in words for the user."""
 
 
-class Supersede:
-    """Hands out cancel tokens; taking a new one cancels the previous (a newer capture wins)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._current: threading.Event | None = None
-
-    def new_token(self) -> threading.Event:
-        with self._lock:
-            if self._current is not None:
-                self._current.set()
-            self._current = threading.Event()
-            return self._current
-
-
 def _matches(installed: str, wanted: str) -> bool:
     """'moondream' matches 'moondream:latest' and 'moondream:1.8b'; a tagged name must match exactly."""
     return installed == wanted or (":" not in wanted and installed.split(":")[0] == wanted)

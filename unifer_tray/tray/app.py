@@ -27,7 +27,7 @@ from ..notify import Notification, choose
 from ..notify.desktop import DesktopNotifierBackend
 from ..notify.plyer_backend import PlyerBackend
 from ..notify.tray_message import TrayMessageBackend
-from ..pipeline import Pipeline
+from ..pipeline import Pipeline, Supersede
 from ..report.html import DISCLAIMER, render
 from ..report.server import ReportServer
 from ..report.text import notification_body, notification_title
@@ -48,11 +48,8 @@ FIRST_RUN_TEXT = (
 
 class TrayApp:
     def __init__(self, config: Config):
-        from ..describe import Describer, Supersede
-
         self.config = config
-        describer = Describer(config.ollama) if config.tray.describe else None
-        self.pipeline = Pipeline(SCREEN_SETTINGS, describer=describer)
+        self._pipeline: Pipeline | None = None
         self.reports = ReportServer()
         self.supersede = Supersede()
         self.tray_message = TrayMessageBackend()
@@ -67,6 +64,20 @@ class TrayApp:
         self.history = History(retention_days=config.history.retention_days)
         self.icon = None
         self.instance: SingleInstance | None = None
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """Loaded at the first capture (about 0.15 s): the idle tray stays ~45 MB smaller."""
+        if self._pipeline is None:
+            self._pipeline = Pipeline(SCREEN_SETTINGS, describer=self._describer())
+        return self._pipeline
+
+    def _describer(self):
+        if not self.config.tray.describe:
+            return None
+        from ..describe import Describer
+
+        return Describer(self.config.ollama)
 
     # -- requests from the menu, hotkeys and IPC --------------------------------------------
     def trigger(self, action: str) -> str:
@@ -109,6 +120,7 @@ class TrayApp:
             self._set_state("attention" if failed else "idle")
 
     def _capture(self, action: str) -> tuple[np.ndarray | str, str] | None:
+        """(pixels or a file path, source type), or None if the user cancelled."""
         if action == "screen":
             pixels, _ = screen.grab()
             return pixels, "screen"
@@ -117,7 +129,7 @@ class TrayApp:
             return webcam.snapshot(source, self.config.camera.warmup_frames), "webcam"
         if action == "file":
             path = dialogs.ask_open_image()
-            return (path, path) if path else None
+            return (path, "file") if path else None
         # region: a frozen full-desktop shot, the overlay over it, then its crop
         pixels, origin = screen.grab()
         self.overlay_open.set()
@@ -131,7 +143,9 @@ class TrayApp:
         return np.ascontiguousarray(pixels[y : y + region.height, x : x + region.width]), "screen region"
 
     def _analyze(self, image: np.ndarray | str, source: str) -> bool:
-        analysis, rgb = self.pipeline.run(image, source=source, cancel=self.supersede.new_token())
+        """`source` is the kind of capture (screen, screen region, webcam, file), never a path."""
+        shown = image if isinstance(image, str) else source  # the report may name the file
+        analysis, rgb = self.pipeline.run(image, source=shown, cancel=self.supersede.new_token())
         if rgb is not None:
             created = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
             models = [info.version for info in self.pipeline.analyzer.models]
@@ -200,10 +214,8 @@ class TrayApp:
 
     def toggle(self, name: str) -> None:
         setattr(self.config.tray, name, not getattr(self.config.tray, name))
-        if name == "describe":
-            from ..describe import Describer
-
-            self.pipeline.describer = Describer(self.config.ollama) if self.config.tray.describe else None
+        if name == "describe" and self._pipeline is not None:
+            self._pipeline.describer = self._describer()
         self._update_menu()
 
     def open_history(self) -> None:
