@@ -274,9 +274,8 @@ def test_no_notification_server_uses_the_fallback(desktop, tray):
 
 def test_history_records_when_consented(desktop, tray):
     unifer = [str(BIN / "unifer")]
-    probe = Tray.__new__(Tray)  # only for its environment
-    probe.env = {**desktop.env, "UNIFER_CONFIG": str(Path(desktop.root) / "config" / "unifer-test.toml")}
-    assert subprocess.run([*unifer, "history", "enable", "--yes"], env=probe.env, capture_output=True).returncode == 0
+    cli_env = {**desktop.env, "UNIFER_CONFIG": str(Path(desktop.root) / "config" / "unifer-test.toml")}
+    assert subprocess.run([*unifer, "history", "enable", "--yes"], env=cli_env, capture_output=True).returncode == 0
     try:
         app = tray()
         app.trigger("screen")
@@ -291,7 +290,7 @@ def test_history_records_when_consented(desktop, tray):
         assert "key is missing" in item["body"]
         assert app.trigger("ping").stdout.strip() == "pong"
     finally:
-        subprocess.run([*unifer, "history", "disable", "--delete"], env=probe.env, capture_output=True)
+        subprocess.run([*unifer, "history", "disable", "--delete"], env=cli_env, capture_output=True)
 
 
 def test_doctor_on_a_working_desktop(desktop):
