@@ -111,7 +111,7 @@ def check_tray() -> Check:
             "tray",
             WARN,
             f"pystray cannot load: {exc}",
-            "pip install 'unifer-tray[tray]' (on Linux PyGObject needs libgirepository1.0-dev)",
+            "install the tray extra: pip install '.[tray]' (on Linux PyGObject needs libgirepository1.0-dev)",
         )
     from .tray.host import NO_TRAY_HINT, tray_host_present
 
