@@ -5,9 +5,18 @@
 >>> [(f.expression, f.confidence) for f in analysis.faces]
 """
 
-from .imaging import ImageError
-from .pipeline import Pipeline, analyze_image
 from .result import LABELS, Analysis, Face
 
 __version__ = "0.1.0"
 __all__ = ["LABELS", "Analysis", "Face", "ImageError", "Pipeline", "__version__", "analyze_image"]
+
+_LAZY = {"analyze_image": "pipeline", "Pipeline": "pipeline", "ImageError": "imaging"}
+
+
+def __getattr__(name: str):
+    """Load the pipeline (OpenCV, onnxruntime) only when it is used: an idle tray does not need it."""
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

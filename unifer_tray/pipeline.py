@@ -24,21 +24,6 @@ if TYPE_CHECKING:  # the describe layer (ollama, httpx, pydantic) loads only whe
 ImageInput = str | Path | Image.Image | np.ndarray
 
 
-class Supersede:
-    """Hands out cancel tokens; taking a new one cancels the previous (a newer capture wins)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._current: threading.Event | None = None
-
-    def new_token(self) -> threading.Event:
-        with self._lock:
-            if self._current is not None:
-                self._current.set()
-            self._current = threading.Event()
-            return self._current
-
-
 class Pipeline:
     def __init__(self, settings: DetectorSettings | None = None, threads: int = 1, describer: Describer | None = None):
         self.analyzer = FaceAnalyzer(settings, threads)

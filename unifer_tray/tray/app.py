@@ -16,10 +16,11 @@ import time
 import webbrowser
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..capture import CaptureError, screen, webcam
+from ..capture import CaptureError, screen
 from ..capture.overlay import select_region
 from ..config import Config, config_path
 from ..history import History, HistoryError
@@ -27,16 +28,18 @@ from ..notify import Notification, choose
 from ..notify.desktop import DesktopNotifierBackend
 from ..notify.plyer_backend import PlyerBackend
 from ..notify.tray_message import TrayMessageBackend
-from ..pipeline import Pipeline, Supersede
 from ..report.html import DISCLAIMER, render
 from ..report.server import ReportServer
 from ..report.text import notification_body, notification_title
-from ..vision.detector import SCREEN_SETTINGS
+from ..supersede import Supersede
 from . import dialogs
 from .host import NO_TRAY_HINT, tray_host_present
 from .hotkeys import Hotkeys
 from .icons import icon_image
 from .instance import SingleInstance
+
+if TYPE_CHECKING:
+    from ..pipeline import Pipeline
 
 log = logging.getLogger("unifer_tray.tray")
 FIRST_RUN_TEXT = (
@@ -67,8 +70,12 @@ class TrayApp:
 
     @property
     def pipeline(self) -> Pipeline:
-        """Loaded at the first capture (about 0.15 s): the idle tray stays ~45 MB smaller."""
+        """Loaded at the first capture (about 0.3 s): OpenCV, onnxruntime, the models and the
+        describe layer are not needed by an idle tray."""
         if self._pipeline is None:
+            from ..pipeline import Pipeline
+            from ..vision.detector import SCREEN_SETTINGS
+
             self._pipeline = Pipeline(SCREEN_SETTINGS, describer=self._describer())
         return self._pipeline
 
@@ -125,6 +132,8 @@ class TrayApp:
             pixels, _ = screen.grab()
             return pixels, "screen"
         if action == "webcam":
+            from ..capture import webcam
+
             source = webcam.camera_source(self.config.camera.source)
             return webcam.snapshot(source, self.config.camera.warmup_frames), "webcam"
         if action == "file":
