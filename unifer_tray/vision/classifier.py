@@ -17,6 +17,7 @@ each model by its own confidence: a flat distribution moves the result little, a
 lot, so a decisive face-api still wins against a hesitant pair.
 mini-Xception also reads the mirror image (test-time flip, averaged): it is the noisiest of the
 three and the cheapest (0.4 ms); flipping the others too would push a face past the 5 ms budget.
+The two FER2013 nets take the same 64 px grey input, so it is prepared once.
 """
 
 from __future__ import annotations
@@ -58,16 +59,20 @@ class ExpressionModel:
             batch = crops
         return batch.astype(np.float32) * float(pre["scale"]) + float(pre["offset"])
 
-    def predict(self, crops: np.ndarray) -> np.ndarray:
-        probabilities = self.session.run(None, {self._input: self.prepare(crops)})[0]
-        return probabilities[:, self._order]
+    def run(self, prepared: np.ndarray) -> np.ndarray:
+        """Probabilities for an already prepared batch (see `prepare`)."""
+        return self.session.run(None, {self._input: prepared})[0][:, self._order]
 
-    def predict_tta(self, crops: np.ndarray) -> np.ndarray:
-        """Probabilities averaged over the crop and its mirror image, if this model flips."""
+    def predict(self, crops: np.ndarray) -> np.ndarray:
+        return self.run(self.prepare(crops))
+
+    def run_tta(self, prepared: np.ndarray) -> np.ndarray:
+        """Averaged over the input and its mirror image, if this model flips (mirroring commutes
+        with the grey conversion and resize, so the prepared batch is flipped directly)."""
         if not self.flip:
-            return self.predict(crops)
-        both = self.predict(np.concatenate([crops, crops[:, :, ::-1]]))
-        return (both[: len(crops)] + both[len(crops) :]) / 2
+            return self.run(prepared)
+        both = self.run(np.concatenate([prepared, prepared[:, :, ::-1]]))
+        return (both[: len(prepared)] + both[len(prepared) :]) / 2
 
 
 def normalised_entropy(probabilities: np.ndarray) -> np.ndarray:
@@ -114,7 +119,13 @@ class ExpressionEnsemble:
         if not doubtful.any():
             return anchor
         subset = crops[doubtful]
-        expert_outputs = [expert.predict_tta(subset) for expert in self.experts]
+        prepared: dict[str, np.ndarray] = {}  # both FER2013 nets read the same 64 px grey input
+        expert_outputs = []
+        for expert in self.experts:
+            key = repr(sorted(expert.info.preprocessing.items()))
+            if key not in prepared:
+                prepared[key] = expert.prepare(subset)
+            expert_outputs.append(expert.run_tta(prepared[key]))
         fused = anchor.copy()
         fused[doubtful] = fuse(anchor[doubtful], expert_outputs, gate[doubtful])
         return fused
