@@ -10,17 +10,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from .imaging import is_image_path
-from .result import LABELS, Analysis
-
-SYNONYMS = {label: label for label in LABELS} | {
-    "happy": "happiness",
-    "angry": "anger",
-    "sad": "sadness",
-    "surprised": "surprise",
-    "fearful": "fear",
-    "disgusted": "disgust",
-    "neutrality": "neutral",
-}
+from .result import LABELS, Analysis, canonical_label
 
 
 class DatasetError(ValueError):
@@ -32,7 +22,7 @@ def find_dataset(root: Path) -> list[tuple[Path, str]]:
         raise DatasetError(f"{root} is not a folder")
     items, unknown = [], []
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        label = SYNONYMS.get(folder.name.lower())
+        label = canonical_label(folder.name)
         if label is None:
             unknown.append(folder.name)
             continue

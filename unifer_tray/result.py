@@ -10,6 +10,24 @@ import json
 from dataclasses import asdict, dataclass, field
 
 LABELS: tuple[str, ...] = ("neutral", "happiness", "sadness", "surprise", "fear", "disgust", "anger")
+# Other names for the seven labels, as used by datasets (folder names) and by language models.
+LABEL_SYNONYMS = {label: label for label in LABELS} | {
+    "happy": "happiness",
+    "joy": "happiness",
+    "sad": "sadness",
+    "surprised": "surprise",
+    "fearful": "fear",
+    "afraid": "fear",
+    "disgusted": "disgust",
+    "angry": "anger",
+    "neutrality": "neutral",
+    "calm": "neutral",
+}
+
+
+def canonical_label(word: str) -> str | None:
+    """One of LABELS for a label or synonym in any case, else None."""
+    return LABEL_SYNONYMS.get(word.strip().lower())
 
 
 @dataclass

@@ -13,21 +13,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from ..result import LABELS
+from ..result import LABELS, canonical_label
 
 MAX_REPLY_BYTES = 64_000
 SUMMARY_CHARS, CONTEXT_CHARS, DESCRIPTION_CHARS, CUE_CHARS, MAX_CUES = 200, 300, 240, 60, 5
-SYNONYMS = {
-    "happy": "happiness",
-    "joy": "happiness",
-    "sad": "sadness",
-    "surprised": "surprise",
-    "fearful": "fear",
-    "afraid": "fear",
-    "disgusted": "disgust",
-    "angry": "anger",
-    "calm": "neutral",
-}
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _TAG = re.compile(r"<[^<>]{0,500}>")
@@ -50,8 +39,7 @@ def clean_text(text: str, limit: int) -> str:
 
 def _label(value: object) -> object:
     if isinstance(value, str):
-        word = value.strip().lower()
-        return SYNONYMS.get(word, word)
+        return canonical_label(value) or value  # unknown words fail the schema's enum
     return value
 
 

@@ -84,10 +84,16 @@ class History:
                     os.chmod(self.folder / name, 0o600)
 
     def _meta(self) -> dict[str, str]:
+        """Consent state; a plain read, since the tray asks on every capture and menu redraw."""
         if not self.path.exists():
             return {}
-        with self._db() as db:
-            return dict(db.execute("SELECT key, value FROM meta"))
+        connection = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=10)
+        try:
+            return dict(connection.execute("SELECT key, value FROM meta"))
+        except sqlite3.OperationalError:  # created but no table yet
+            return {}
+        finally:
+            connection.close()
 
     @property
     def enabled(self) -> bool:
