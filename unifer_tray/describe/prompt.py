@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
-from ..imaging import resize
+from ..imaging import encode_jpeg, resize
 from ..result import LABELS, Analysis
 
 MAX_SIDE = 1024  # long side of the capture sent to the model
 CROP_SIDE = 224
 MAX_FACES = 8  # more crops only slow the model down; the rest are still in the full image
-JPEG_QUALITY = 85
 
 SYSTEM_PROMPT = (
     "You describe the facial expressions of people in an image for an on-device assistant. "
@@ -19,13 +17,6 @@ SYSTEM_PROMPT = (
     "Describe only what is visible; do not guess identities, ages, health or inner states. "
     "Reply with JSON that matches the given schema and nothing else."
 )
-
-
-def _jpeg(rgb: np.ndarray) -> bytes:
-    ok, data = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
-    if not ok:
-        raise ValueError("could not encode the image as JPEG")
-    return data.tobytes()
 
 
 def _face_crop(rgb: np.ndarray, box: list[int]) -> np.ndarray:
@@ -48,9 +39,9 @@ def face_line(index: int, analysis: Analysis) -> str:
 def build_messages(analysis: Analysis, rgb: np.ndarray) -> list[dict]:
     """Chat messages: the capture (long side <= 1024 px) and up to MAX_FACES crops, as JPEG bytes."""
     scale = MAX_SIDE / max(rgb.shape[:2])
-    images = [_jpeg(resize(rgb, scale) if scale < 1 else rgb)]
+    images = [encode_jpeg(resize(rgb, scale) if scale < 1 else rgb)]
     shown = analysis.faces[:MAX_FACES]
-    images += [_jpeg(_face_crop(rgb, face.box)) for face in shown]
+    images += [encode_jpeg(_face_crop(rgb, face.box)) for face in shown]
     lines = [face_line(i, analysis) for i in range(len(shown))]
     more = len(analysis.faces) - len(shown)
     prompt = (

@@ -176,15 +176,13 @@ class TrayApp:
             return None
         import base64
 
-        import cv2
+        from ..imaging import encode_jpeg, resize_to
 
         crops = []
         for face in analysis.faces[:8]:
             x, y, w, h = face.box
-            crop = cv2.resize(rgb[y : y + h, x : x + w], (96, 96), interpolation=cv2.INTER_AREA)
-            ok, data = cv2.imencode(".jpg", cv2.cvtColor(crop, cv2.COLOR_RGB2BGR))
-            if ok:
-                crops.append(base64.b64encode(data.tobytes()).decode())
+            crop = resize_to(rgb[y : y + h, x : x + w], (96, 96), area=True)
+            crops.append(base64.b64encode(encode_jpeg(crop)).decode())
         return crops
 
     def _notify(self, notification: Notification) -> None:

@@ -22,9 +22,9 @@ The two FER2013 nets take the same 64 px grey input, so it is prepared once.
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
+from ..imaging import resize_to, to_gray
 from ..result import LABELS
 from .models import ModelInfo, open_session
 
@@ -48,13 +48,9 @@ class ExpressionModel:
         pre = self.info.preprocessing
         size = int(pre["size"])
         if pre["color"] == "gray":
-            resized = [
-                cv2.resize(cv2.cvtColor(c, cv2.COLOR_RGB2GRAY), (size, size), interpolation=cv2.INTER_AREA)
-                for c in crops
-            ]
-            batch = np.stack(resized)[..., None]
+            batch = np.stack([resize_to(to_gray(c), (size, size), area=True) for c in crops])[..., None]
         elif size != crops.shape[1]:
-            batch = np.stack([cv2.resize(c, (size, size), interpolation=cv2.INTER_AREA) for c in crops])
+            batch = np.stack([resize_to(c, (size, size), area=True) for c in crops])
         else:
             batch = crops
         return batch.astype(np.float32) * float(pre["scale"]) + float(pre["offset"])

@@ -137,6 +137,11 @@ class FaceDetector:
         wanted = SMALLEST_DETECTABLE / self.settings.min_face
         affordable = (self.settings.pixel_budget / (height * width)) ** 0.5
         fine = min(wanted, affordable, 1.0)
+        if affordable < min(wanted, 1.0):
+            # Budget-bound: the network pads its input to multiples of 32, so a scale that lands
+            # the longer side on one spends the budget on pixels rather than on padding.
+            snapped = (round(max(height, width) * fine) // 32) * 32 / max(height, width)
+            fine = snapped if snapped > 0.9 * fine else fine
         return fine if fine > coarse * 1.25 else None
 
     def detect(self, rgb: np.ndarray) -> list[Detection]:
