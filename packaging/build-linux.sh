@@ -10,13 +10,24 @@ python3 -m venv .buildenv
 (cd packaging && ../.buildenv/bin/pyinstaller --noconfirm --clean --log-level WARN \
     --distpath ../dist --workpath ../build/pyinstaller unifer.spec)
 cp packaging/linux/unifer-tray.desktop dist/unifer/
+# A pyenv- or source-built Python keeps its debug symbols in libpython (23 MB, 6 MB without).
+strip --strip-unneeded dist/unifer/_internal/libpython3*.so*
 size=$(du -sm dist/unifer | cut -f1)
 echo "bundle: dist/unifer, ${size} MB unpacked"
 dist/unifer/unifer analyze --sample
-dist/unifer/unifer doctor || true   # warnings (no display here) are expected; models must be ok
-dist/unifer/unifer doctor --json | python3 -c "import json,sys; c={x['name']:x for x in json.load(sys.stdin)}; sys.exit(c['models']['status']!='ok' or c['config']['status']!='ok')"
+# The webcam path: the bundle's GStreamer reads a Motion JPEG clip (what webcams send) through
+# doctor's camera check. Warnings (no display here) are expected; models, config and camera must be ok.
+clip=build/selftest-mjpeg.avi
+.buildenv/bin/python tests/clips.py tests/data/single_face.mp4 "$clip"
+export UNIFER_CAMERA_SOURCE="$clip"
+dist/unifer/unifer doctor || true
+dist/unifer/unifer doctor --json | python3 -c "
+import json, sys
+checks = {c['name']: c for c in json.load(sys.stdin)}
+bad = [c for name, c in checks.items() if name in ('models', 'config', 'camera') and c['status'] != 'ok']
+sys.exit(f'doctor in the bundle: {bad}' if bad else 0)"
+unset UNIFER_CAMERA_SOURCE
 tar -C dist -czf dist/unifer-linux-x86_64.tar.gz unifer
 echo "tarball: dist/unifer-linux-x86_64.tar.gz ($(du -sm dist/unifer-linux-x86_64.tar.gz | cut -f1) MB)"
-# The target is 250 MB unpacked; today's bundle is over it (see packaging/README.md), so the
-# size is reported, not enforced.
-[ "$size" -le 250 ] || echo "warning: bundle is ${size} MB, over the 250 MB target" >&2
+# The seed's target machine has 500 MB free: the unpacked bundle must stay within 250 MB.
+[ "$size" -le 250 ] || { echo "bundle is ${size} MB, over the 250 MB limit" >&2; exit 1; }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # System packages for the tray and its end-to-end tests on Debian/Ubuntu (needs root):
 # a virtual X server and input, a notification server and client, an XEmbed tray host, a
-# Secret Service for the history key, Tk for the overlay, and what PyGObject (pystray's GTK
-# backend) builds against.
+# Secret Service for the history key, Tk for the overlay, GStreamer (the webcam backend the
+# Linux bundle ships), and what PyGObject (pystray's GTK backend) builds against.
 set -euo pipefail
 packages=(
   xvfb xdotool x11-utils
@@ -10,6 +10,7 @@ packages=(
   trayer
   gnome-keyring libsecret-tools
   python3-tk
+  gir1.2-gst-plugins-base-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gir1.2-gtk-3.0 gir1.2-ayatanaappindicator3-0.1 libgirepository1.0-dev libcairo2-dev pkg-config libglib2.0-dev
 )
 missing=()

@@ -19,3 +19,11 @@ def pipeline():
     from unifer_tray.pipeline import Pipeline
 
     return Pipeline()
+
+
+@pytest.fixture(scope="session")
+def mjpeg_clip(tmp_path_factory) -> Path:
+    """single_face.mp4 as Motion JPEG, what most webcams send."""
+    from clips import mjpeg_copy
+
+    return mjpeg_copy(DATA / "single_face.mp4", tmp_path_factory.mktemp("clips") / "single_face_mjpeg.avi")

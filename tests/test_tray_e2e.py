@@ -60,13 +60,14 @@ def face_window(desktop):
 
 
 class Tray:
-    def __init__(self, desktop: Desktop, config: str, extra_env: dict | None = None):
+    def __init__(self, desktop: Desktop, config: str, extra_env: dict | None = None, command: list[str] | None = None):
+        self.command = command or [str(BIN / "unifer-tray")]
         self.config = Path(desktop.root) / "config" / "unifer-test.toml"
         self.config.write_text(config)
         self.env = {**desktop.env, "UNIFER_CONFIG": str(self.config), **(extra_env or {})}
         self.desktop = desktop
         self.process = subprocess.Popen(
-            [str(BIN / "unifer-tray"), "--verbose"],
+            [*self.command, "--verbose"],
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -80,7 +81,7 @@ class Tray:
 
     def trigger(self, action: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [str(BIN / "unifer-tray"), "--trigger", action], env=self.env, capture_output=True, text=True, timeout=30
+            [*self.command, "--trigger", action], env=self.env, capture_output=True, text=True, timeout=30
         )
 
     def wait_notification(self, predicate, timeout: float = 20.0) -> dict:
@@ -109,8 +110,8 @@ def tray(desktop, face_window):
     desktop.clear_notifications()
     started: list[Tray] = []
 
-    def start(config: str = "[tray]\ndescribe = false\n", **env) -> Tray:
-        started.append(Tray(desktop, config, env))
+    def start(config: str = "[tray]\ndescribe = false\n", command: list[str] | None = None, **env) -> Tray:
+        started.append(Tray(desktop, config, env, command))
         return started[-1]
 
     yield start
@@ -173,8 +174,15 @@ def test_full_screen_from_a_second_process(tray):
 
 
 def test_webcam_from_a_video_file(tray):
-    """The real capture code (cv2.VideoCapture) reading a clip instead of a camera device."""
+    """The real capture code (OpenCV's backend, the default) reading a clip instead of a camera device."""
     app = tray(UNIFER_CAMERA_SOURCE=str(DATA / "single_face.mp4"))
+    app.trigger("webcam")
+    assert app.wait_notification(is_result)["summary"].endswith("· 1 face")
+
+
+def test_webcam_through_gstreamer(tray, mjpeg_clip):
+    """The Linux bundle's camera backend (it ships GStreamer instead of OpenCV) in the running tray."""
+    app = tray('[tray]\ndescribe = false\n[camera]\nbackend = "gstreamer"\n', UNIFER_CAMERA_SOURCE=str(mjpeg_clip))
     app.trigger("webcam")
     assert app.wait_notification(is_result)["summary"].endswith("· 1 face")
 
@@ -317,6 +325,32 @@ def test_doctor_on_a_working_desktop(desktop):
     ):
         assert checks[name]["status"] == "ok", checks[name]
     assert checks["tray"]["detail"].startswith("pystray backend _gtk")
+    assert checks["camera"]["detail"].startswith("opencv: source")
     assert "1280x800" in checks["screen capture"]["detail"]
     assert "via desktop-notifier" in checks["notifications"]["detail"]
     assert checks["ollama"]["status"] == "warn"  # optional, and not running here
+
+
+@pytest.fixture
+def bundle() -> Path:
+    """The frozen Linux app; .ci/run builds it before the tests and names it in UNIFER_BUNDLE."""
+    path = os.environ.get("UNIFER_BUNDLE")
+    if not path:
+        message = "UNIFER_BUNDLE is not set (packaging/build-linux.sh, then UNIFER_BUNDLE=dist/unifer)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return Path(path).resolve()
+
+
+def test_frozen_bundle_on_a_desktop(desktop, tray, bundle, mjpeg_clip):
+    """The bundle's own tray: its GTK (without an SVG loader), notifications, screen capture,
+    the models, and GStreamer in place of OpenCV for the webcam."""
+    app = tray(command=[str(bundle / "unifer")], UNIFER_CAMERA_SOURCE=str(mjpeg_clip))
+    app.trigger("screen")
+    assert app.wait_notification(is_result)["summary"].startswith("Happiness")
+    desktop.clear_notifications()
+    app.trigger("webcam")
+    assert app.wait_notification(is_result)["summary"].endswith("· 1 face")
+    output = app.stop()
+    assert "pixbuf" not in output.lower() and "Traceback" not in output, output

@@ -51,6 +51,7 @@ class TrayConfig:
 class CameraConfig:
     source: str | int = 0  # a camera index or a video file path; $UNIFER_CAMERA_SOURCE overrides
     warmup_frames: int = 5  # real cameras deliver dark frames while their exposure settles
+    backend: str = "auto"  # "auto" (OpenCV if installed, else GStreamer), "opencv" or "gstreamer"
 
 
 @dataclass

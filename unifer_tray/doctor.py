@@ -150,11 +150,14 @@ def check_camera() -> Check:
     from .config import ConfigError, load_config
 
     try:
-        source = webcam.camera_source(load_config().camera.source)
-        frame = webcam.snapshot(source, warmup_frames=0)
+        config = load_config().camera
+        backend, skipped = webcam.choose(config.backend)
+        source = webcam.camera_source(config.source)
+        frame = webcam.snapshot(source, warmup_frames=0, backend=backend.name)
     except (CaptureError, ConfigError) as exc:
         return Check("camera", WARN, str(exc), "only needed for webcam snapshots")
-    return Check("camera", OK, f"source {source} gives {frame.shape[1]}x{frame.shape[0]} frames")
+    also = f" (skipped {'; '.join(skipped)})" if skipped else ""
+    return Check("camera", OK, f"{backend.name}: source {source} gives {frame.shape[1]}x{frame.shape[0]} frames{also}")
 
 
 def check_notifications() -> Check:

@@ -135,7 +135,8 @@ class TrayApp:
             from ..capture import webcam
 
             source = webcam.camera_source(self.config.camera.source)
-            return webcam.snapshot(source, self.config.camera.warmup_frames), "webcam"
+            camera = self.config.camera
+            return webcam.snapshot(source, camera.warmup_frames, camera.backend), "webcam"
         if action == "file":
             path = dialogs.ask_open_image()
             return (path, "file") if path else None

@@ -1,0 +1,89 @@
+"""A single webcam snapshot; the camera is open only for the snapshot.
+
+Backends, picked at run time by their ``is_available()``: OpenCV (any OS, installed with the
+tray extra) and GStreamer (Linux, through PyGObject, which the tray needs there anyway; the
+Linux bundle ships it instead of OpenCV, which alone would be 150 MB). Both read a camera index
+or a video file path through the same code, which is how the tests exercise this path without
+a camera.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterator
+from itertools import islice
+from typing import Protocol
+
+import numpy as np
+
+from .. import CaptureError
+
+SOURCE_ENV = "UNIFER_CAMERA_SOURCE"
+
+
+class CameraBackend(Protocol):
+    name: str
+
+    def is_available(self) -> tuple[bool, str]:
+        """(usable, why not / how to fix)."""
+
+    def frames(self, source: int | str) -> Iterator[np.ndarray]:
+        """RGB frames until the source ends; the device is released when the iterator closes.
+        Raises `cannot_open(source)` when the source does not open."""
+
+
+def backends() -> list[CameraBackend]:
+    from .gstreamer import GStreamerCamera
+    from .opencv import OpenCVCamera
+
+    return [OpenCVCamera(), GStreamerCamera()]
+
+
+def choose(preferred: str = "auto") -> tuple[CameraBackend, list[str]]:
+    """The preferred backend, or the first available one, and hints about those skipped."""
+    candidates = backends()
+    names = [backend.name for backend in candidates]
+    if preferred != "auto":
+        if preferred not in names:
+            raise CaptureError(f"unknown camera backend {preferred!r}: set camera.backend to auto, {', '.join(names)}")
+        candidates = [backend for backend in candidates if backend.name == preferred]
+    hints = []
+    for backend in candidates:
+        usable, why = backend.is_available()
+        if usable:
+            return backend, hints
+        hints.append(f"{backend.name}: {why}")
+    raise CaptureError("no camera backend is available (" + "; ".join(hints) + ")")
+
+
+def camera_source(configured: str | int) -> int | str:
+    value = os.environ.get(SOURCE_ENV, configured)
+    text = str(value).strip()
+    return int(text) if text.isdigit() else text
+
+
+def cannot_open(source: int | str, detail: str = "") -> CaptureError:
+    if isinstance(source, int):
+        return CaptureError(
+            f"no camera found at index {source}: connect a camera, or choose another one with "
+            "`unifer config set camera.source N`"
+        )
+    return CaptureError(f"cannot open the video source {source}" + (f" ({detail})" if detail else ""))
+
+
+def snapshot(source: int | str, warmup_frames: int = 5, backend: str = "auto") -> np.ndarray:
+    """One RGB frame, after `warmup_frames` frames that let exposure settle (a short video file
+    that ends sooner gives its last frame)."""
+    camera, _ = choose(backend)
+    frames = camera.frames(source)
+    try:
+        last = deque(islice(frames, max(1, warmup_frames + 1)), maxlen=1)
+    finally:
+        frames.close()
+    if not last:
+        raise CaptureError(
+            "the camera opened but delivered no picture: it may be in use by another application, "
+            "or camera access is not permitted for this app (check the system's privacy settings)"
+        )
+    return last[0]

@@ -1,0 +1,43 @@
+"""Camera frames through OpenCV's VideoCapture (V4L2, Media Foundation, AVFoundation, FFmpeg)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from . import cannot_open
+
+FAILED_READS_BEFORE_GIVING_UP = 5
+
+
+class OpenCVCamera:
+    name = "opencv"
+
+    def is_available(self) -> tuple[bool, str]:
+        try:
+            import cv2  # noqa: F401
+        except ImportError as exc:
+            return False, f"OpenCV is not installed ({exc}): pip install opencv-python-headless"
+        return True, ""
+
+    def frames(self, source: int | str) -> Iterator[np.ndarray]:
+        import cv2
+
+        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)  # our message replaces OpenCV's warnings
+        capture = cv2.VideoCapture(source)
+        try:
+            if not capture.isOpened():
+                raise cannot_open(source)
+            delivered, failures = False, 0
+            while failures < FAILED_READS_BEFORE_GIVING_UP:
+                ok, image = capture.read()
+                if ok and image is not None:
+                    delivered = True
+                    yield cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+                elif delivered:
+                    return  # a video file ended
+                else:
+                    failures += 1  # some cameras fail their first reads while starting
+        finally:
+            capture.release()
