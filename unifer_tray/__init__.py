@@ -14,7 +14,7 @@ _LAZY = {"analyze_image": "pipeline", "Pipeline": "pipeline", "ImageError": "ima
 
 
 def __getattr__(name: str):
-    """Load the pipeline (OpenCV, onnxruntime) only when it is used: an idle tray does not need it."""
+    """Load the pipeline (onnxruntime, the models) only when it is used: an idle tray does not need it."""
     if name in _LAZY:
         from importlib import import_module
 

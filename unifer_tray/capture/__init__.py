@@ -1,4 +1,4 @@
-"""Getting pixels from the screen (mss), a region the user drags (Tk overlay), or a camera (OpenCV)."""
+"""Getting pixels from the screen (mss), a region the user drags (Tk overlay), or a camera (webcam/)."""
 
 from __future__ import annotations
 

@@ -70,7 +70,7 @@ class TrayApp:
 
     @property
     def pipeline(self) -> Pipeline:
-        """Loaded at the first capture (about 0.3 s): OpenCV, onnxruntime, the models and the
+        """Loaded at the first capture (about 0.3 s): onnxruntime, the models and the
         describe layer are not needed by an idle tray."""
         if self._pipeline is None:
             from ..pipeline import Pipeline
