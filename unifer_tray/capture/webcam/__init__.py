@@ -17,17 +17,13 @@ from typing import Protocol
 
 import numpy as np
 
+from ...backends import Backend, first_available
 from .. import CaptureError
 
 SOURCE_ENV = "UNIFER_CAMERA_SOURCE"
 
 
-class CameraBackend(Protocol):
-    name: str
-
-    def is_available(self) -> tuple[bool, str]:
-        """(usable, why not / how to fix)."""
-
+class CameraBackend(Backend, Protocol):
     def frames(self, source: int | str) -> Iterator[np.ndarray]:
         """RGB frames until the source ends; the device is released when the iterator closes.
         Raises `cannot_open(source)` when the source does not open."""
@@ -48,13 +44,10 @@ def choose(preferred: str = "auto") -> tuple[CameraBackend, list[str]]:
         if preferred not in names:
             raise CaptureError(f"unknown camera backend {preferred!r}: set camera.backend to auto, {', '.join(names)}")
         candidates = [backend for backend in candidates if backend.name == preferred]
-    hints = []
-    for backend in candidates:
-        usable, why = backend.is_available()
-        if usable:
-            return backend, hints
-        hints.append(f"{backend.name}: {why}")
-    raise CaptureError("no camera backend is available (" + "; ".join(hints) + ")")
+    backend, hints = first_available(candidates)
+    if backend is None:
+        raise CaptureError("no camera backend is available (" + "; ".join(hints) + ")")
+    return backend, hints
 
 
 def camera_source(configured: str | int) -> int | str:
