@@ -18,8 +18,7 @@ REQUIRED = ("v4l2src", "filesrc", "decodebin", "videoconvert", "appsink", "jpegd
 FRAME_TIMEOUT_S = 5.0  # a camera that opened but sends nothing
 POLL_S = 0.05  # how often a wait for a frame looks for errors
 INSTALL_HINT = (
-    "install GStreamer's base and good plugins and their Python bindings, e.g. "
-    "sudo apt install gir1.2-gst-plugins-base-1.0 gstreamer1.0-plugins-good"
+    "install its base and good plugins, e.g. sudo apt install gir1.2-gst-plugins-base-1.0 gstreamer1.0-plugins-good"
 )
 
 
@@ -39,8 +38,10 @@ class GStreamerCamera:
     def is_available(self) -> tuple[bool, str]:
         try:
             gst = _gst()
-        except (ImportError, ValueError) as exc:
-            return False, f"GStreamer's Python bindings are missing ({exc}): {INSTALL_HINT}"
+        except ImportError as exc:
+            return False, f"PyGObject is not installed ({exc}); the tray extra brings it: pip install '.[tray]'"
+        except ValueError as exc:  # PyGObject without GStreamer's typelib
+            return False, f"GStreamer is not installed ({exc}): {INSTALL_HINT}"
         missing = [name for name in REQUIRED if gst.ElementFactory.find(name) is None]
         if missing:
             return False, f"GStreamer elements missing ({', '.join(missing)}): {INSTALL_HINT}"

@@ -18,7 +18,7 @@ class OpenCVCamera:
         try:
             import cv2  # noqa: F401
         except ImportError as exc:
-            return False, f"OpenCV is not installed ({exc}): pip install opencv-python-headless"
+            return False, f"OpenCV is not installed ({exc}); the tray extra brings it: pip install '.[tray]'"
         return True, ""
 
     def frames(self, source: int | str) -> Iterator[np.ndarray]:
