@@ -7,6 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .buildenv
 .buildenv/bin/pip install -q ".[tray]" "pyinstaller>=6.10"
+# pip keeps an installed unifer-tray of the same version, and setuptools' staging folder keeps
+# files deleted since: reinstall from a fresh stage so the bundle has exactly this tree.
+rm -rf build/lib build/bdist.*
+.buildenv/bin/pip install -q --no-deps --force-reinstall .
 (cd packaging && ../.buildenv/bin/pyinstaller --noconfirm --clean --log-level WARN \
     --distpath ../dist --workpath ../build/pyinstaller unifer.spec)
 cp packaging/linux/unifer-tray.desktop dist/unifer/

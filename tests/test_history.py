@@ -86,6 +86,24 @@ def test_enable_needs_consent(env):
     assert not history_dir(env).exists()
 
 
+def test_consent_prompt_on_a_terminal_that_closes(env):
+    """A terminal whose input ends (Ctrl+D) is a no, not a traceback."""
+    import pty
+
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [UNIFER, "history", "enable"], stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    os.close(terminal)
+    time.sleep(1.0)  # let it reach the prompt
+    os.write(controller, b"\x04")
+    _, err = process.communicate(timeout=60)
+    os.close(controller)
+    assert process.returncode == 1, err
+    assert b"Traceback" not in err and b"Not confirmed" in err, err
+    assert not history_dir(env).exists()
+
+
 def test_encrypted_at_rest(env, data_dir):
     assert unifer(env, "history", "enable", "--yes").returncode == 0
     folder = history_dir(env)

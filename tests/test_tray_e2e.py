@@ -354,3 +354,33 @@ def test_frozen_bundle_on_a_desktop(desktop, tray, bundle, mjpeg_clip):
     assert app.wait_notification(is_result)["summary"].endswith("· 1 face")
     output = app.stop()
     assert "pixbuf" not in output.lower() and "Traceback" not in output, output
+
+
+def test_bundle_starts_the_browser_with_the_outside_environment(desktop, bundle, tmp_path):
+    """PyInstaller points LD_LIBRARY_PATH, GTK's and GStreamer's paths into the bundle; the
+    browser opened for the history dashboard must get the user's environment instead."""
+    dump, browser = tmp_path / "browser-environment.txt", tmp_path / "browser.sh"
+    browser.write_text(f"#!/bin/sh\nenv > {dump}\n")
+    browser.chmod(0o755)
+    env = {
+        **desktop.env,
+        "UNIFER_CONFIG": str(tmp_path / "config.toml"),
+        "BROWSER": str(browser),
+        "LD_LIBRARY_PATH": "/opt/users-own/lib",
+    }
+    unifer = [str(bundle / "unifer"), "history"]
+    assert subprocess.run([*unifer, "enable", "--yes"], env=env, capture_output=True).returncode == 0
+    report = subprocess.Popen([*unifer, "report"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 20
+        while not dump.exists() or not dump.read_text():
+            assert report.poll() is None and time.monotonic() < deadline, report.stdout.read()
+            time.sleep(0.1)
+        seen = dump.read_text()
+        assert f"BROWSER={browser}" in seen  # the user's environment, not an empty one
+        assert "LD_LIBRARY_PATH=/opt/users-own/lib\n" in seen  # theirs, without the bundle's in front
+        assert str(bundle) not in seen and "_PYI_" not in seen and "GST_" not in seen, seen
+    finally:
+        report.terminate()
+        report.wait(10)
+        subprocess.run([*unifer, "disable", "--delete"], env=env, capture_output=True)

@@ -1,14 +1,29 @@
-"""Starting our own helper processes (the Tk overlay and dialogs), frozen or not.
+"""Starting other processes, frozen or not: our own helpers, and the system's programs.
 
-Tk must never share a main loop with the tray, so these run as separate processes. From a
-Python install they are `python -m MODULE`; inside a PyInstaller bundle sys.executable is the
-app itself, which dispatches `--unifer-helper MODULE` (see packaging/launcher.py).
+Tk must never share a main loop with the tray, so the overlay and dialogs run as separate
+processes. From a Python install they are `python -m MODULE`; inside a PyInstaller bundle
+sys.executable is the app itself, which dispatches `--unifer-helper MODULE` (see
+packaging/launcher.py).
+
+Inside the bundle, PyInstaller points LD_LIBRARY_PATH and GTK's, GStreamer's and
+GObject's search paths into the bundle. A system program started with them (the browser for a
+report, notify-send) would load the bundle's glib and GTK, which can crash it on a newer
+distribution, so those are started with the environment the app was given.
 """
 
 from __future__ import annotations
 
+import os
 import runpy
 import sys
+import threading
+import webbrowser
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+# Set by PyInstaller's runtime hooks without a path into the bundle: meaningless outside it.
+_BUNDLE_SETTINGS = ("GST_REGISTRY_FORK", "GST_PLUGIN_SYSTEM_PATH", "GDK_PIXBUF_MODULE_FILE")
+_environment_lock = threading.Lock()
 
 
 def helper_command(module: str) -> list[str]:
@@ -20,3 +35,49 @@ def helper_command(module: str) -> list[str]:
 def run_helper(module: str) -> None:
     """Inside the bundle: run `module` as __main__, like `python -m` would."""
     runpy.run_module(module, run_name="__main__", alter_sys=True)
+
+
+def outside_environment(environment: Mapping[str, str], bundle: str | None) -> dict[str, str]:
+    """`environment` without what a PyInstaller bundle at `bundle` added (None: not frozen)."""
+    env = dict(environment)
+    if not bundle:
+        return env
+    original_library_path = env.pop("LD_LIBRARY_PATH_ORIG", None)  # saved by the bootloader
+    for name, value in list(env.items()):
+        if name.startswith("_PYI_") or name in _BUNDLE_SETTINGS:
+            del env[name]
+        elif bundle in value:
+            kept = [part for part in value.split(os.pathsep) if part and not part.startswith(bundle)]
+            if kept:
+                env[name] = os.pathsep.join(kept)
+            else:
+                del env[name]
+    if original_library_path is not None:
+        env["LD_LIBRARY_PATH"] = original_library_path
+    return env
+
+
+@contextmanager
+def system_program_environment() -> Iterator[None]:
+    """While inside: processes started (by webbrowser, plyer) get the outside environment.
+
+    os.environ itself is swapped because those libraries take no environment argument; our
+    own helpers started meanwhile are unaffected (the bundle's loader sets its paths again)."""
+    bundle = getattr(sys, "_MEIPASS", None) if getattr(sys, "frozen", False) else None
+    if not bundle:
+        yield
+        return
+    with _environment_lock:
+        saved = dict(os.environ)
+        os.environ.clear()
+        os.environ.update(outside_environment(saved, bundle))
+        try:
+            yield
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+
+
+def open_in_browser(url: str) -> None:
+    with system_program_environment():
+        webbrowser.open(url)

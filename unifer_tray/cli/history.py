@@ -24,7 +24,12 @@ def _confirm(question: str, assume_yes: bool) -> bool:
     if not sys.stdin.isatty():
         print(f"{question} Not confirmed: run interactively, or add --yes.", file=sys.stderr)
         return False
-    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:  # the terminal's input ended (Ctrl+D)
+        print("\nNot confirmed.", file=sys.stderr)
+        return False
+    return answer.strip().lower() in ("y", "yes")
 
 
 def _when(timestamp: float | None) -> str:
@@ -154,14 +159,14 @@ def report(history, args) -> int:
         print(f"dashboard written to {args.output} (this copy is NOT encrypted)")
         return EXIT_OK
     import time
-    import webbrowser
 
+    from ..helpers import open_in_browser
     from ..report.server import ReportServer
 
     server = ReportServer()
     url = server.publish(page)
     print(f"history dashboard: {url}\n(served from memory on this computer; Ctrl+C to stop)")
-    webbrowser.open(url)
+    open_in_browser(url)
     try:
         while True:
             time.sleep(3600)

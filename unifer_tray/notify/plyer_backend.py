@@ -11,6 +11,7 @@ from __future__ import annotations
 import platform
 import shutil
 
+from ..helpers import system_program_environment
 from . import APP_NAME, Notification
 from .dbus_server import server_present
 
@@ -33,6 +34,10 @@ class PlyerBackend:
         return True, ""
 
     def send(self, notification: Notification) -> None:
+        with system_program_environment():  # notify-send is the system's, not the bundle's
+            self._send(notification)
+
+    def _send(self, notification: Notification) -> None:
         if self._linux():
             from plyer.platforms.linux.notification import NotifySendNotification
 

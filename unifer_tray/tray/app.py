@@ -13,7 +13,6 @@ import logging
 import queue
 import threading
 import time
-import webbrowser
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +22,7 @@ import numpy as np
 from ..capture import CaptureError, screen
 from ..capture.overlay import select_region
 from ..config import Config, config_path
+from ..helpers import open_in_browser
 from ..history import History, HistoryError
 from ..notify import Notification, choose
 from ..notify.desktop import DesktopNotifierBackend
@@ -202,7 +202,7 @@ class TrayApp:
     # -- menu actions ---------------------------------------------------------------------------
     def open_last_report(self) -> None:
         if self.last_report:
-            webbrowser.open(self.last_report[0])
+            open_in_browser(self.last_report[0])
 
     def save_report(self) -> None:
         if not self.last_report:
@@ -218,7 +218,7 @@ class TrayApp:
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text("# UniFER tray settings: see the README's configuration section.\n", encoding="utf-8")
-        webbrowser.open(path.as_uri())
+        open_in_browser(path.as_uri())
 
     def toggle(self, name: str) -> None:
         setattr(self.config.tray, name, not getattr(self.config.tray, name))
@@ -230,7 +230,7 @@ class TrayApp:
         from ..report.dashboard import render_dashboard
 
         try:
-            webbrowser.open(self.reports.publish(render_dashboard(self.history.records())))
+            open_in_browser(self.reports.publish(render_dashboard(self.history.records())))
         except HistoryError as exc:
             self._notify(Notification("History unavailable", str(exc)))
 
