@@ -379,7 +379,7 @@ def test_bundle_starts_the_browser_with_the_outside_environment(desktop, bundle,
         seen = dump.read_text()
         assert f"BROWSER={browser}" in seen  # the user's environment, not an empty one
         assert "LD_LIBRARY_PATH=/opt/users-own/lib\n" in seen  # theirs, without the bundle's in front
-        assert str(bundle) not in seen and "_PYI_" not in seen and "GST_" not in seen, seen
+        assert str(bundle / "_internal") not in seen and "_PYI_" not in seen and "GST_" not in seen, seen
     finally:
         report.terminate()
         report.wait(10)
