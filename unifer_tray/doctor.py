@@ -153,7 +153,7 @@ def check_camera() -> Check:
         config = load_config().camera
         backend, skipped = webcam.choose(config.backend)
         source = webcam.camera_source(config.source)
-        frame = webcam.snapshot(source, warmup_frames=0, backend=backend.name)
+        frame = webcam.snapshot(source, warmup_frames=0, backend=backend)
     except (CaptureError, ConfigError) as exc:
         return Check("camera", WARN, str(exc), "only needed for webcam snapshots")
     also = f" (skipped {'; '.join(skipped)})" if skipped else ""

@@ -111,22 +111,13 @@ def resize_to(pixels: np.ndarray, size: tuple[int, int], *, area: bool = False) 
     """
     if (pixels.shape[1], pixels.shape[0]) == size:
         return pixels
-    image = as_image(pixels)
-    shrink = min(image.width / size[0], image.height / size[1])
+    image = Image.fromarray(pixels)
     if area:
         return np.asarray(image.resize(size, Image.Resampling.BOX))
-    if shrink >= 2:
+    if min(image.width / size[0], image.height / size[1]) >= 2:
         # An integer-factor reduction first (fast), then area averaging the rest of the way.
         return np.asarray(image.resize(size, Image.Resampling.BOX, reducing_gap=1.1))
     return np.asarray(image.resize(size, Image.Resampling.BILINEAR))
-
-
-def as_image(pixels: np.ndarray) -> Image.Image:
-    """A Pillow view of gray or RGB pixels, sharing their memory when they are contiguous."""
-    if not pixels.flags.c_contiguous:
-        return Image.fromarray(pixels)
-    mode = "L" if pixels.ndim == 2 else "RGB"
-    return Image.frombuffer(mode, (pixels.shape[1], pixels.shape[0]), pixels, "raw", mode, 0, 1)
 
 
 def resize(rgb: np.ndarray, scale: float) -> np.ndarray:
@@ -137,10 +128,10 @@ def resize(rgb: np.ndarray, scale: float) -> np.ndarray:
 
 def to_gray(rgb: np.ndarray) -> np.ndarray:
     """ITU-R 601 luma, as the FER2013 nets were trained on."""
-    return np.asarray(as_image(rgb).convert("L"))
+    return np.asarray(Image.fromarray(rgb).convert("L"))
 
 
 def encode_jpeg(rgb: np.ndarray, quality: int = 85) -> bytes:
     buffer = io.BytesIO()
-    as_image(rgb).save(buffer, "JPEG", quality=quality)
+    Image.fromarray(rgb).save(buffer, "JPEG", quality=quality)
     return buffer.getvalue()

@@ -134,9 +134,8 @@ class TrayApp:
         if action == "webcam":
             from ..capture import webcam
 
-            source = webcam.camera_source(self.config.camera.source)
             camera = self.config.camera
-            return webcam.snapshot(source, camera.warmup_frames, camera.backend), "webcam"
+            return webcam.snapshot(webcam.camera_source(camera.source), camera.warmup_frames, camera.backend), "webcam"
         if action == "file":
             path = dialogs.ask_open_image()
             return (path, "file") if path else None

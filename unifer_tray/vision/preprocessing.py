@@ -11,7 +11,7 @@ import math
 import numpy as np
 from PIL import Image
 
-from ..imaging import as_image, resize_to
+from ..imaging import resize_to
 from .detector import Detection
 
 CROP_SIZE = 112
@@ -46,7 +46,7 @@ def aligned_crop(
     # area averaging (no aliasing, and fast), then rotate and scale the rest of the way in one warp.
     window_side = max(2, math.ceil(side * 1.5))
     x0, y0 = round(centre_x - window_side / 2), round(centre_y - window_side / 2)
-    window = as_image(_window(rgb, x0, y0, window_side))
+    window = Image.fromarray(_window(rgb, x0, y0, window_side))
     factor = max(1, int(side / size))
     if factor > 1:
         window = window.reduce(factor)

@@ -65,10 +65,10 @@ def cannot_open(source: int | str, detail: str = "") -> CaptureError:
     return CaptureError(f"cannot open the video source {source}" + (f" ({detail})" if detail else ""))
 
 
-def snapshot(source: int | str, warmup_frames: int = 5, backend: str = "auto") -> np.ndarray:
+def snapshot(source: int | str, warmup_frames: int = 5, backend: str | CameraBackend = "auto") -> np.ndarray:
     """One RGB frame, after `warmup_frames` frames that let exposure settle (a short video file
-    that ends sooner gives its last frame)."""
-    camera, _ = choose(backend)
+    that ends sooner gives its last frame). `backend`: a name for `choose`, or one it chose."""
+    camera = choose(backend)[0] if isinstance(backend, str) else backend
     frames = camera.frames(source)
     try:
         last = deque(islice(frames, max(1, warmup_frames + 1)), maxlen=1)

@@ -60,18 +60,18 @@ class GStreamerCamera:
                 raise cannot_open(source, "no such file")
             pipeline = gst.parse_launch(f"filesrc name=source ! {CHAIN}")
             pipeline.get_by_name("source").set_property("location", str(source))
+        sink, bus = pipeline.get_by_name("sink"), pipeline.get_bus()
         try:
             pipeline.set_state(gst.State.PLAYING)
-            while (sample := _next_sample(gst, pipeline, source)) is not None:
+            while (sample := _next_sample(gst, sink, bus, source)) is not None:
                 yield _to_rgb(gst, sample)
         finally:
             pipeline.set_state(gst.State.NULL)
 
 
-def _next_sample(gst, pipeline, source: int | str):
+def _next_sample(gst, sink, bus, source: int | str):
     """The next sample; None at the end of the stream or when none comes in time. An error
     (a file that is not a video, a camera that fails) is raised as soon as GStreamer posts it."""
-    sink, bus = pipeline.get_by_name("sink"), pipeline.get_bus()
     deadline = time.monotonic() + FRAME_TIMEOUT_S
     while time.monotonic() < deadline:
         sample = sink.emit("try-pull-sample", int(POLL_S * gst.SECOND))
