@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from importlib import resources
+
 import numpy as np
 import pytest
 
 from unifer_tray.result import LABELS
 from unifer_tray.vision.affect import compound, intensity, valence_arousal
-from unifer_tray.vision.classifier import expert_gate, fuse, normalised_entropy
+from unifer_tray.vision.classifier import fuse, fusion, pair_gate
 
 
 def dist(**probs: float) -> np.ndarray:
@@ -15,44 +18,52 @@ def dist(**probs: float) -> np.ndarray:
     return np.array([probs.get(label, rest) for label in LABELS])
 
 
+def log(p: np.ndarray) -> np.ndarray:
+    return np.log(p)[None]
+
+
 def as_dict(p: np.ndarray) -> dict[str, float]:
     return dict(zip(LABELS, map(float, p), strict=True))
 
 
-def test_entropy_bounds():
-    assert normalised_entropy(np.full((1, 7), 1 / 7))[0] == pytest.approx(1.0)
-    assert normalised_entropy(dist(happiness=1.0)[None])[0] < 0.01
-
-
 SHARP, SMALL = np.array([200.0]), np.array([48.0])
+RULE = fusion()
 
 
-def test_decisive_anchor_on_a_sharp_face_closes_the_gate():
-    assert expert_gate(dist(happiness=0.99)[None], SHARP)[0] == 0.0
-    assert expert_gate(np.full((1, 7), 1 / 7), SHARP)[0] == pytest.approx(1.0)
+def test_shipped_rule_has_its_provenance():
+    raw = json.loads((resources.files("unifer_tray.models") / "fusion.json").read_text())
+    assert raw["provenance"]["script"] == "models/build/fit_fusion.py"
+    assert RULE.anchor_temperature_48px > 1  # face-api is overconfident on 48 px web crops
+    open_below, closed_above = RULE.gate_confidence
+    assert 0 < open_below < closed_above < 1
 
 
-def test_small_faces_always_consult_the_fer2013_pair():
-    assert expert_gate(dist(happiness=0.99)[None], SMALL)[0] == pytest.approx(1.0)
-    middle = expert_gate(dist(happiness=0.99)[None], np.array([88.0]))[0]
-    assert 0.3 < middle < 0.7
+def test_sharp_faces_are_face_apis_reading_untouched():
+    anchor = log(dist(neutral=0.4, sadness=0.35))  # even a doubtful one
+    assert pair_gate(anchor, SHARP, RULE)[0] == 0.0
+    fused = fuse(anchor, log(dist(anger=0.9)), SHARP, RULE)
+    assert fused[0] == pytest.approx(dist(neutral=0.4, sadness=0.35))
 
 
-def test_confident_anchor_survives_hesitant_disagreeing_experts():
-    anchor = dist(surprise=0.95)[None]
-    experts = [dist(fear=0.5)[None], dist(fear=0.6)[None]]
-    fused = fuse(anchor, experts, expert_gate(anchor, SMALL))
+def test_small_face_that_face_api_is_sure_of_keeps_face_apis_label():
+    anchor = log(dist(surprise=0.99999))
+    assert pair_gate(anchor, SMALL, RULE)[0] == 0.0
+    fused = fuse(anchor, log(dist(fear=0.9)), SMALL, RULE)
     assert LABELS[fused[0].argmax()] == "surprise"
 
 
-def test_unsure_anchor_is_decided_by_agreeing_experts():
-    anchor = dist(neutral=0.4, sadness=0.35)[None]
-    experts = [dist(sadness=0.7)[None], dist(sadness=0.6)[None]]
-    gate = expert_gate(anchor, SHARP)
-    assert gate[0] > 0.5
-    fused = fuse(anchor, experts, gate)
+def test_small_doubtful_face_is_decided_with_the_pair():
+    anchor = log(dist(neutral=0.5, sadness=0.3))
+    assert pair_gate(anchor, SMALL, RULE)[0] == pytest.approx(1.0)
+    fused = fuse(anchor, log(dist(sadness=0.8)), SMALL, RULE)
     assert LABELS[fused[0].argmax()] == "sadness"
     assert fused.sum() == pytest.approx(1.0)
+
+
+def test_gate_opens_gradually_with_resolution():
+    anchor = log(dist(neutral=0.5, sadness=0.3))
+    gates = [pair_gate(anchor, np.array([side]), RULE)[0] for side in (48.0, 88.0, 128.0)]
+    assert gates[0] == pytest.approx(1.0) and 0.3 < gates[1] < 0.7 and gates[2] == 0.0
 
 
 def test_intensity_levels():

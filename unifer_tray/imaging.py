@@ -103,6 +103,17 @@ def collect_images(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]
     return files, problems
 
 
+def window(rgb: np.ndarray, x0: int, y0: int, side: int) -> np.ndarray:
+    """A side x side window of the image at (x0, y0), zero-padded where it leaves the image."""
+    height, width = rgb.shape[:2]
+    window = np.zeros((side, side, 3), np.uint8)
+    sx0, sy0 = max(0, x0), max(0, y0)
+    sx1, sy1 = min(width, x0 + side), min(height, y0 + side)
+    if sx1 > sx0 and sy1 > sy0:
+        window[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0] = rgb[sy0:sy1, sx0:sx1]
+    return window
+
+
 def resize_to(pixels: np.ndarray, size: tuple[int, int], *, area: bool = False) -> np.ndarray:
     """Resize gray or RGB pixels to `size` (width, height) with Pillow.
 

@@ -44,7 +44,11 @@ class FaceAnalyzer:
             sides = [max(height, width)]
         else:
             detections = self.detector.detect(rgb)
-            crops = np.stack([aligned_crop(rgb, d) for d in detections]) if detections else np.zeros((0,))
+            crops = (
+                np.stack([aligned_crop(rgb, d, self.ensemble.margin) for d in detections])
+                if detections
+                else np.zeros((0,))
+            )
             sides = [max(d.box[2], d.box[3]) for d in detections]
         detected = time.perf_counter()
         probabilities = self.ensemble.classify(crops, np.array(sides))

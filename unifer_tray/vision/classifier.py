@@ -1,48 +1,75 @@
-"""Expression classification: three shipped nets combined by a gated product of experts.
+"""Expression classification: face-api's net in charge, the FER2013 pair consulted for small, doubtful faces.
 
-Why this rule (models/ADR-0001-expression-ensemble.md has the evidence and the alternatives):
-face-api's net is by far the best on clear, sharp faces, while the two FER2013-trained nets
-were trained on, and are better on, small (48 px) noisy in-the-wild faces. Averaging all three
-drags face-api's confident answers towards the weaker nets. Instead face-api is the anchor, and
-the FER2013 pair's geometric mean is added in log space with a weight ``g``:
+The rule (models/ADR-0001-expression-ensemble.md has the evidence; the numbers live in
+models/fusion.json with their provenance and are refitted by models/build/fit_fusion.py):
 
-    log p  =  log p_faceapi  +  g * mean(log p_minixception, log p_human)
-    g = clip((max(u, r) - 0.1) / 0.9, 0, 1)
-    u = H(p_faceapi) / log 7                       face-api's doubt (normalised entropy)
-    r = clip((128 - side) / (128 - 48), 0, 1)      how close the face is to FER2013's 48 px
+    z_a = mean(log p_faceapi(crop), log p_faceapi(mirror)) / T(r)      T(r) = 1 + r (T48 - 1)
+    z_p = mean(mean(log p_minixception(crop), log p_minixception(mirror)), log p_human(crop)) / T_pair
+    p   = softmax(z_a + g z_p)
+    r   = clip((128 - side) / (128 - 48), 0, 1)        how close the face is to FER2013's 48 px
+    g   = r * clip((c_hi - c) / (c_hi - c_lo), 0, 1)   c = face-api's confidence calibrated at 48 px
 
-So the pair speaks in full for faces at FER2013's resolution and for faces face-api is unsure
-of, and is not even run for a sharp face face-api reads decisively. Log-linear pooling weighs
-each model by its own confidence: a flat distribution moves the result little, a peaked one a
-lot, so a decisive face-api still wins against a hesitant pair.
-mini-Xception also reads the mirror image (test-time flip, averaged): it is the noisiest of the
-three and the cheapest (0.4 ms); flipping the others too would push a face past the 5 ms budget.
-The two FER2013 nets take the same 64 px grey input, so it is prepared once.
+So a sharp face (128 px and more) is face-api's reading, untouched; a small face that face-api
+reads with calibrated confidence above ``c_hi`` is face-api's too (posed 48 px crops: face-api is
+right and sure there); the pair joins only where face-api, once calibrated, expects to be less
+often right than the pair is on faces it has not seen.
 """
 
 from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 import numpy as np
 
 from ..imaging import resize_to, to_gray
 from ..result import LABELS
-from .models import ModelInfo, open_session
+from .models import ModelError, ModelInfo, open_session
 
 ANCHOR = "faceapi_expression"
-EXPERTS = {"mini_xception": True, "human_emotion": False}  # name: read the mirror image too
-GATE_OPENS_AT = 0.1
-FER2013_SIDE, SHARP_SIDE = 48.0, 128.0  # source face side (px) where the pair counts fully / by doubt only
+PAIR = ("mini_xception", "human_emotion")
 _EPS = 1e-6
 
 
-class ExpressionModel:
-    """One shipped classifier; takes 112x112 RGB crops, returns probabilities in LABELS order."""
+@dataclass(frozen=True)
+class Fusion:
+    """The fitted numbers of the rule above (models/fusion.json)."""
 
-    def __init__(self, name: str, threads: int = 1, flip: bool = False):
+    anchor_temperature_48px: float
+    pair_temperature: float
+    gate_confidence: tuple[float, float]  # (fully open at or below, closed at or above)
+    resolution_sides: tuple[float, float]  # (the pair counts fully at or below, not at all from) px
+
+
+@cache
+def fusion() -> Fusion:
+    try:
+        raw = json.loads((resources.files("unifer_tray.models") / "fusion.json").read_text(encoding="utf-8"))
+        return Fusion(
+            anchor_temperature_48px=float(raw["anchor_temperature_48px"]),
+            pair_temperature=float(raw["pair_temperature"]),
+            gate_confidence=(float(raw["gate_confidence"]["open"]), float(raw["gate_confidence"]["closed"])),
+            resolution_sides=(float(raw["resolution_sides"]["full"]), float(raw["resolution_sides"]["none"])),
+        )
+    except (OSError, KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"models/fusion.json is missing or unreadable ({exc}); reinstall unifer-tray") from None
+
+
+class ExpressionModel:
+    """One shipped classifier; takes 112x112 RGB crops, returns log-probabilities in LABELS order,
+    averaged over the crop and its mirror image when its crop protocol says so (manifest.json)."""
+
+    def __init__(self, name: str, threads: int = 1):
         self.session, self.info = open_session(name, threads)
-        self.flip = flip
+        self.mirror = bool(self.info.crop.get("mirror", False))
         self._input = self.session.get_inputs()[0].name
         self._order = [self.info.labels.index(label) for label in LABELS]
+
+    @property
+    def margin(self) -> float:
+        return float(self.info.crop["margin"])
 
     def prepare(self, crops: np.ndarray) -> np.ndarray:
         pre = self.info.preprocessing
@@ -55,52 +82,69 @@ class ExpressionModel:
             batch = crops
         return batch.astype(np.float32) * float(pre["scale"]) + float(pre["offset"])
 
-    def run(self, prepared: np.ndarray) -> np.ndarray:
-        """Probabilities for an already prepared batch (see `prepare`)."""
-        return self.session.run(None, {self._input: prepared})[0][:, self._order]
-
-    def predict(self, crops: np.ndarray) -> np.ndarray:
-        return self.run(self.prepare(crops))
-
-    def run_tta(self, prepared: np.ndarray) -> np.ndarray:
-        """Averaged over the input and its mirror image, if this model flips (mirroring commutes
-        with the grey conversion and resize, so the prepared batch is flipped directly)."""
-        if not self.flip:
-            return self.run(prepared)
-        both = self.run(np.concatenate([prepared, prepared[:, :, ::-1]]))
-        return (both[: len(prepared)] + both[len(prepared) :]) / 2
+    def log_probabilities(self, prepared: np.ndarray) -> np.ndarray:
+        """Mirroring commutes with the grey conversion and resize, so the prepared batch is
+        flipped directly and both go through the net as one batch."""
+        if self.mirror:
+            prepared = np.concatenate([prepared, prepared[:, :, ::-1]])
+        log_p = np.log(np.clip(self.session.run(None, {self._input: prepared})[0][:, self._order], _EPS, 1.0))
+        if self.mirror:
+            half = len(log_p) // 2
+            log_p = (log_p[:half] + log_p[half:]) / 2
+        return log_p
 
 
-def normalised_entropy(probabilities: np.ndarray) -> np.ndarray:
-    p = np.clip(probabilities, _EPS, 1.0)
-    return -(p * np.log(p)).sum(axis=-1) / np.log(p.shape[-1])
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
 
 
-def expert_gate(probabilities: np.ndarray, face_sides: np.ndarray) -> np.ndarray:
-    """Weight of the FER2013 pair per face, from face-api's doubt and the face's source size."""
-    doubt = normalised_entropy(probabilities)
-    low_resolution = np.clip((SHARP_SIDE - face_sides) / (SHARP_SIDE - FER2013_SIDE), 0.0, 1.0)
-    need = np.maximum(doubt, low_resolution)
-    return np.clip((need - GATE_OPENS_AT) / (1 - GATE_OPENS_AT), 0.0, 1.0)
+def low_resolution(face_sides: np.ndarray, rule: Fusion) -> np.ndarray:
+    """1 for a face at FER2013's resolution or below, 0 for a sharp one, linear between."""
+    full, none = rule.resolution_sides
+    return np.clip((none - np.asarray(face_sides, np.float64)) / (none - full), 0.0, 1.0)
 
 
-def fuse(anchor: np.ndarray, experts: list[np.ndarray], gate: np.ndarray) -> np.ndarray:
-    """Log-linear pooling: the anchor plus the experts' geometric mean weighted by the gate."""
-    expert_log = np.mean([np.log(np.clip(e, _EPS, 1.0)) for e in experts], axis=0)
-    log_p = np.log(np.clip(anchor, _EPS, 1.0)) + gate[:, None] * expert_log
-    log_p -= log_p.max(axis=-1, keepdims=True)
-    p = np.exp(log_p)
-    return p / p.sum(axis=-1, keepdims=True)
+def pair_gate(anchor_log: np.ndarray, face_sides: np.ndarray, rule: Fusion) -> np.ndarray:
+    """Weight of the FER2013 pair per face: low resolution *and* doubt."""
+    calibrated = softmax(anchor_log / rule.anchor_temperature_48px).max(axis=-1)
+    open_below, closed_above = rule.gate_confidence
+    doubt = np.clip((closed_above - calibrated) / (closed_above - open_below), 0.0, 1.0)
+    return low_resolution(face_sides, rule) * doubt
+
+
+def fuse(anchor_log: np.ndarray, pair_log: np.ndarray | None, face_sides: np.ndarray, rule: Fusion) -> np.ndarray:
+    """Probabilities from face-api's log-probabilities and (where consulted) the pair's."""
+    temperature = 1.0 + low_resolution(face_sides, rule) * (rule.anchor_temperature_48px - 1.0)
+    logits = anchor_log / temperature[:, None]
+    if pair_log is not None:
+        logits = logits + pair_gate(anchor_log, face_sides, rule)[:, None] * pair_log / rule.pair_temperature
+    return softmax(logits)
 
 
 class ExpressionEnsemble:
     def __init__(self, threads: int = 1):
+        self.rule = fusion()
         self.anchor = ExpressionModel(ANCHOR, threads)
-        self.experts = [ExpressionModel(name, threads, flip) for name, flip in EXPERTS.items()]
+        self.pair = [ExpressionModel(name, threads) for name in PAIR]
+        self.nets = [self.anchor, *self.pair]
+        # One crop serves all three, and one grey input both FER2013 nets.
+        if len({net.margin for net in self.nets}) != 1 or len({repr(net.info.preprocessing) for net in self.pair}) != 1:
+            raise ModelError("the shipped classifiers' crop protocols no longer match (manifest.json)")
 
     @property
     def models(self) -> list[ModelInfo]:
-        return [self.anchor.info] + [e.info for e in self.experts]
+        return [net.info for net in self.nets]
+
+    @property
+    def margin(self) -> float:
+        """Crop side / detector box side, the protocol all three read best at (manifest.json)."""
+        return self.anchor.margin
+
+    def pair_log_probabilities(self, crops: np.ndarray) -> np.ndarray:
+        """Both FER2013 nets read the same 64 px grey input, prepared once."""
+        prepared = self.pair[0].prepare(crops)
+        return np.mean([model.log_probabilities(prepared) for model in self.pair], axis=0)
 
     def classify(self, crops: np.ndarray, face_sides: np.ndarray) -> np.ndarray:
         """Probabilities (N x 7, LABELS order) for N 112x112 RGB face crops.
@@ -109,19 +153,11 @@ class ExpressionEnsemble:
         """
         if not len(crops):
             return np.zeros((0, len(LABELS)), np.float32)
-        anchor = self.anchor.predict(crops)
-        gate = expert_gate(anchor, np.asarray(face_sides, dtype=np.float64))
-        doubtful = gate > 0
-        if not doubtful.any():
-            return anchor
-        subset = crops[doubtful]
-        prepared: dict[str, np.ndarray] = {}  # both FER2013 nets read the same 64 px grey input
-        expert_outputs = []
-        for expert in self.experts:
-            key = repr(sorted(expert.info.preprocessing.items()))
-            if key not in prepared:
-                prepared[key] = expert.prepare(subset)
-            expert_outputs.append(expert.run_tta(prepared[key]))
-        fused = anchor.copy()
-        fused[doubtful] = fuse(anchor[doubtful], expert_outputs, gate[doubtful])
+        sides = np.asarray(face_sides, dtype=np.float64)
+        anchor_log = self.anchor.log_probabilities(self.anchor.prepare(crops))
+        consulted = pair_gate(anchor_log, sides, self.rule) > 0
+        fused = fuse(anchor_log, None, sides, self.rule)
+        if consulted.any():
+            pair_log = self.pair_log_probabilities(crops[consulted])
+            fused[consulted] = fuse(anchor_log[consulted], pair_log, sides[consulted], self.rule)
         return fused

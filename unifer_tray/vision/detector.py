@@ -15,12 +15,18 @@ from functools import cache
 
 import numpy as np
 
-from ..imaging import resize
+from ..imaging import resize, window
 from .models import open_session
 
 TRAINED_SIZE = 256
 SMALLEST_DETECTABLE = 10.0  # face side in px at the network's input scale
 STRIDES = ((16, 2), (32, 6))  # (stride, anchors per cell), the order of the model's outputs
+# The zoomed-out pass: the image's longer side at 64 px on a 128 px canvas; it answers for faces
+# from 24 px there (faces over about a third of the image).
+ZOOMED_OUT_CANVAS, ZOOMED_OUT_SIDE, ZOOMED_OUT_FROM = 128, 64, 24.0
+# Re-detection: a window of 2x the first box, at 128 px (the face at about 64 px).
+REFINE_WINDOW, REFINE_INPUT, REFINE_MIN_SCORE = 2.0, 128, 0.5
+CONTAINED_SHARE = 0.6  # a detection with this share of its area inside a larger one is part of it
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,21 @@ def _iou(box: np.ndarray, boxes: np.ndarray) -> np.ndarray:
     return inter / np.maximum(area + areas - inter, 1e-9)
 
 
+def suppress_contained(merged: list, share: float = CONTAINED_SHARE) -> list:
+    """Drops detections lying mostly inside a larger one: an eye-and-mouth patch of a face that
+    fills the image reads as a second, smaller face, which IoU-based NMS keeps (small IoU)."""
+    kept: list = []
+    for candidate in sorted(merged, key=lambda m: -float(np.prod(m[0][2:] - m[0][:2]))):
+        box = candidate[0]
+        area = float(np.prod(box[2:] - box[:2]))
+        inside = [
+            np.prod(np.clip(np.minimum(box[2:], k[0][2:]) - np.maximum(box[:2], k[0][:2]), 0, None)) for k in kept
+        ]
+        if not any(overlap >= share * area for overlap in inside):
+            kept.append(candidate)
+    return kept
+
+
 def weighted_nms(corners: np.ndarray, keypoints: np.ndarray, scores: np.ndarray, iou: float):
     """MediaPipe-style NMS: each cluster is replaced by the score-weighted mean of its members."""
     order = np.argsort(-scores)
@@ -113,26 +134,38 @@ class FaceDetector:
         return scores, decoded
 
     def _detect_at(
-        self, image: np.ndarray, scale: float, canvas_hw: tuple[int, int], sides: tuple[float, float] = (0, np.inf)
+        self,
+        image: np.ndarray,
+        scale: float,
+        canvas_hw: tuple[int, int],
+        sides: tuple[float, float] = (0, np.inf),
+        offset: tuple[int, int] = (0, 0),
+        min_score: float | None = None,
     ):
-        """One network pass over `image` (the original resized by `scale`), padded bottom/right.
+        """One network pass over `image` (the original resized by `scale`) placed at `offset`
+        (x, y) on a black canvas.
 
         Each pass answers for one band of face sizes (``sides``, in its input pixels), as levels
-        of an image pyramid do: the 256 pass is unreliable below SMALLEST_DETECTABLE, and the fine
+        of an image pyramid do: the 256 pass is unreliable below SMALLEST_DETECTABLE, the fine
         pass, over many more anchors, mistakes texture (film grain, clouds) for large faces that
-        the 256 pass sees well anyway. Coordinates come back in original pixels.
+        the 256 pass sees well anyway, and the zoomed-out pass is there for faces that fill the
+        image. Coordinates come back in original pixels.
         """
         canvas = np.zeros((*canvas_hw, 3), np.uint8)
-        canvas[: image.shape[0], : image.shape[1]] = image
+        canvas[offset[1] : offset[1] + image.shape[0], offset[0] : offset[0] + image.shape[1]] = image
         scores, decoded = self._run(canvas)
-        keep = (scores >= self.settings.min_score) & (decoded[:, 2] >= sides[0]) & (decoded[:, 2] <= sides[1])
-        decoded, scores = decoded[keep] / scale, scores[keep]
+        threshold = self.settings.min_score if min_score is None else min_score
+        keep = (scores >= threshold) & (decoded[:, 2] >= sides[0]) & (decoded[:, 2] <= sides[1])
+        decoded, scores = decoded[keep], scores[keep]
+        positions = [0, 1, *range(4, decoded.shape[1])]  # centre and keypoints; not width and height
+        decoded[:, positions] -= np.tile(offset, len(positions) // 2)
+        decoded /= scale
         half = decoded[:, 2:4] / 2
         corners = np.concatenate([decoded[:, 0:2] - half, decoded[:, 0:2] + half], axis=1)
         return corners, decoded[:, 4:].reshape(-1, 6, 2), scores
 
     def fine_scale(self, height: int, width: int) -> float | None:
-        """Scale of the second pass, or None when the letterboxed pass already sees min_face."""
+        """Scale of the fine pass, or None when the letterboxed pass already sees min_face."""
         coarse = TRAINED_SIZE / max(height, width)
         wanted = SMALLEST_DETECTABLE / self.settings.min_face
         affordable = (self.settings.pixel_budget / (height * width)) ** 0.5
@@ -144,7 +177,20 @@ class FaceDetector:
             fine = snapped if snapped > 0.9 * fine else fine
         return fine if fine > coarse * 1.25 else None
 
-    def detect(self, rgb: np.ndarray) -> list[Detection]:
+    def _zoomed_out(self, rgb: np.ndarray):
+        """The image shrunk to half of a small canvas, centred: BlazeFace's back-camera model
+        misses or splits faces that fill its input (a region dragged tightly around a face),
+        and sees them whole at this size."""
+        height, width = rgb.shape[:2]
+        scale = ZOOMED_OUT_SIDE / max(height, width)
+        small = resize(rgb, scale)
+        offset = ((ZOOMED_OUT_CANVAS - small.shape[1]) // 2, (ZOOMED_OUT_CANVAS - small.shape[0]) // 2)
+        return self._detect_at(
+            small, scale, (ZOOMED_OUT_CANVAS, ZOOMED_OUT_CANVAS), sides=(ZOOMED_OUT_FROM, np.inf), offset=offset
+        )
+
+    def _candidates(self, rgb: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, float]]:
+        """Faces from the pyramid of passes, merged: (corners x1 y1 x2 y2, keypoints, score)."""
         height, width = rgb.shape[:2]
         fine = self.fine_scale(height, width)
         scale = TRAINED_SIZE / max(height, width)
@@ -159,13 +205,52 @@ class FaceDetector:
                 self._detect_at(small, fine, padded, sides=(0, overlap)),
                 self._detect_at(resize(small, scale / fine), scale, square, sides=(SMALLEST_DETECTABLE, np.inf)),
             ]
+        parts.append(self._zoomed_out(rgb))
         corners = np.concatenate([p[0] for p in parts])
         if not len(corners):
             return []
         keypoints = np.concatenate([p[1] for p in parts])
         scores = np.concatenate([p[2] for p in parts])
+        return weighted_nms(corners, keypoints, scores, self.settings.iou_threshold)
+
+    def _refine(self, rgb: np.ndarray, corners: np.ndarray, points: np.ndarray, score: float):
+        """The face detected once more in a canonical window around it.
+
+        BlazeFace's box depends on how the face sits in its input, so the same face framed in
+        different regions gets boxes from 0.65x to 1.07x; cut at a fixed multiple of the first box
+        and resized to a fixed input, the face always sits the same way and its box stops moving
+        with the framing. Falls back to the first box if the window shows no face.
+        """
+        centre = (corners[:2] + corners[2:]) / 2
+        side = float(max(corners[2:] - corners[:2])) * REFINE_WINDOW
+        x0, y0 = round(centre[0] - side / 2), round(centre[1] - side / 2)
+        cut = window(rgb, x0, y0, max(2, round(side)))
+        scale = REFINE_INPUT / cut.shape[0]
+        found, found_points, found_scores = self._detect_at(
+            resize(cut, scale), scale, (REFINE_INPUT, REFINE_INPUT), min_score=REFINE_MIN_SCORE
+        )
+        if not len(found):
+            return corners, points, score
+        merged = weighted_nms(found, found_points, found_scores, self.settings.iou_threshold)
+        middle = np.array([cut.shape[1] / 2, cut.shape[0] / 2])
+        box, new_points, new_score = min(
+            merged, key=lambda m: float(np.linalg.norm((m[0][:2] + m[0][2:]) / 2 - middle))
+        )
+        shift = np.array([x0, y0], dtype=np.float64)
+        return box + np.tile(shift, 2), new_points + shift, max(score, new_score)
+
+    def detect(self, rgb: np.ndarray) -> list[Detection]:
+        height, width = rgb.shape[:2]
+        refined = [self._refine(rgb, *candidate) for candidate in self._candidates(rgb)]
+        if not refined:
+            return []
+        corners = np.stack([r[0] for r in refined])
+        # Candidates that were two pieces of one face now have nearly the same box.
+        merged = suppress_contained(
+            weighted_nms(corners, np.stack([r[1] for r in refined]), np.array([r[2] for r in refined]), 0.5)
+        )
         detections = []
-        for box, points, score in weighted_nms(corners, keypoints, scores, self.settings.iou_threshold):
+        for box, points, score in merged:
             x1, y1 = max(0.0, box[0]), max(0.0, box[1])
             x2, y2 = min(float(width), box[2]), min(float(height), box[3])
             if x2 - x1 < 2 or y2 - y1 < 2:

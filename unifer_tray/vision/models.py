@@ -30,6 +30,7 @@ class ModelInfo:
     sha256: str
     source: dict[str, str]
     license: str
+    crop: dict[str, Any]  # classifiers: margin (crop side / box side), alignment, mirror-image averaging
 
     @property
     def version(self) -> str:
@@ -55,6 +56,7 @@ def manifest() -> dict[str, ModelInfo]:
             sha256=entry["sha256"],
             source=entry["source"],
             license=entry["license"],
+            crop=entry.get("crop", {}),
         )
         for name, entry in raw["models"].items()
     }

@@ -1,7 +1,8 @@
 """Face crops for the classifiers: eye-aligned squares, or whole images for already-cropped faces.
 
-Every classifier reads the same 112x112 RGB crop (face-api's input size); the 64x64 grey nets
-derive theirs from it, so a face is cut and rotated once.
+Every classifier reads the same 112x112 RGB crop (face-api's input size) at the margin its crop
+protocol in models/manifest.json names; the 64x64 grey nets derive theirs from it, so a face is
+cut and rotated once.
 """
 
 from __future__ import annotations
@@ -11,22 +12,10 @@ import math
 import numpy as np
 from PIL import Image
 
-from ..imaging import resize_to
+from ..imaging import resize_to, window
 from .detector import Detection
 
 CROP_SIZE = 112
-CROP_MARGIN = 1.25  # crop side / detector box side: the protocol the shipped models were scored with
-
-
-def _window(rgb: np.ndarray, x0: int, y0: int, side: int) -> np.ndarray:
-    """A side x side window of the image at (x0, y0), zero-padded where it leaves the image."""
-    height, width = rgb.shape[:2]
-    window = np.zeros((side, side, 3), np.uint8)
-    sx0, sy0 = max(0, x0), max(0, y0)
-    sx1, sy1 = min(width, x0 + side), min(height, y0 + side)
-    if sx1 > sx0 and sy1 > sy0:
-        window[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0] = rgb[sy0:sy1, sx0:sx1]
-    return window
 
 
 def eye_angle(detection: Detection) -> float:
@@ -35,9 +24,7 @@ def eye_angle(detection: Detection) -> float:
     return math.degrees(math.atan2(ly - ry, lx - rx))
 
 
-def aligned_crop(
-    rgb: np.ndarray, detection: Detection, margin: float = CROP_MARGIN, size: int = CROP_SIZE
-) -> np.ndarray:
+def aligned_crop(rgb: np.ndarray, detection: Detection, margin: float, size: int = CROP_SIZE) -> np.ndarray:
     """Square crop around the face, rotated so the eyes are level, resized to size x size."""
     x, y, w, h = detection.box
     centre_x, centre_y = x + w / 2, y + h / 2
@@ -46,10 +33,10 @@ def aligned_crop(
     # area averaging (no aliasing, and fast), then rotate and scale the rest of the way in one warp.
     window_side = max(2, math.ceil(side * 1.5))
     x0, y0 = round(centre_x - window_side / 2), round(centre_y - window_side / 2)
-    window = Image.fromarray(_window(rgb, x0, y0, window_side))
+    cut = Image.fromarray(window(rgb, x0, y0, window_side))
     factor = max(1, int(side / size))
     if factor > 1:
-        window = window.reduce(factor)
+        cut = cut.reduce(factor)
     # Pillow maps each output pixel back into the window, in coordinates where pixel i spans
     # [i, i + 1); the face centre lands on the middle of the output.
     local_x, local_y = (centre_x - x0 + 0.5) / factor, (centre_y - y0 + 0.5) / factor
@@ -61,7 +48,7 @@ def aligned_crop(
         cos, -sin, local_x - (cos - sin) * middle,
         sin, cos, local_y - (sin + cos) * middle,
     )  # fmt: skip
-    warped = window.transform((size, size), Image.Transform.AFFINE, inverse, Image.Resampling.BILINEAR)
+    warped = cut.transform((size, size), Image.Transform.AFFINE, inverse, Image.Resampling.BILINEAR)
     return np.asarray(warped)
 
 
