@@ -58,6 +58,14 @@ class Spec:
     extra: dict = field(default_factory=dict)
 
 
+def crop_protocol(mirror: bool) -> dict:
+    """How a classifier's face is cut (models/ADR-0001): eye-aligned, square, 1.05x the re-detected
+    box (= 1.0x the first-pass box the held-out margin table was measured with), and whether the
+    mirror image is read too (face-api +2 points on FER2013; mini-Xception cheap; Human +0.4, not
+    worth its 1.5 ms)."""
+    return {"margin": 1.05, "align": "eyes", "mirror": mirror}
+
+
 SPECS = {
     "blazeface_back": Spec(
         name="blazeface_back",
@@ -94,6 +102,7 @@ SPECS = {
         labels=["neutral", "happiness", "sadness", "anger", "fear", "disgust", "surprise"],
         preprocessing={"color": "rgb", "size": 112, "scale": 1.0, "offset": 0.0},
         input_shape=["N", 112, 112, 3],
+        extra={"crop": crop_protocol(mirror=True)},
         notes="Weights only in the package: the graph (4 dense blocks of separable convs, "
         "avg-pool, fc 256->7, softmax) is rebuilt here from face-api's source; the per-channel "
         "mean subtraction and /255 of face-api are inside the ONNX graph, so it takes RGB 0..255.",
@@ -112,6 +121,7 @@ SPECS = {
         labels=FER2013_LABELS,
         preprocessing=GRAY_MINUS1_TO_1,
         input_shape=["N", 64, 64, 1],
+        extra={"crop": crop_protocol(mirror=True)},
     ),
     "human_emotion": Spec(
         name="human_emotion",
@@ -126,6 +136,7 @@ SPECS = {
         labels=FER2013_LABELS,
         preprocessing=GRAY_MINUS1_TO_1,
         input_shape=["N", 64, 64, 1],
+        extra={"crop": crop_protocol(mirror=False)},
     ),
 }
 
@@ -406,8 +417,9 @@ def manifest_entry(spec: Spec, output: Path, max_abs_diff: float) -> dict:
     }
     if spec.notes:
         entry["notes"] = spec.notes
-    if "outputs" in spec.extra:
-        entry["outputs"] = spec.extra["outputs"]
+    for key in ("outputs", "crop"):
+        if key in spec.extra:
+            entry[key] = spec.extra[key]
     return entry
 
 

@@ -1,0 +1,96 @@
+"""What a user dragging a region around a face gets: one face, and the label of the whole photo.
+
+Regions are cut as the tray's overlay cuts them: a square of 1.0x to 2.0x the face's box, centred
+on it, clipped to the photo. Labels pinned here are the ones we consider right for these photos,
+so a change to imaging or the models cannot silently flip them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from unifer_tray.imaging import load_rgb
+from unifer_tray.pipeline import Pipeline
+from unifer_tray.vision.detector import SCREEN_SETTINGS
+
+REGION_SCALES = (1.0, 1.2, 1.5, 2.0)
+# photo: its label; the posed anger and disgust photos are left out on purpose: every net reads
+# the closed-mouth anger as sadness and the turned disgust face as neutral or sadness.
+PINNED = {
+    "single_face.jpg": "happiness",
+    "0-f1-su-ph.jpg": "surprise",
+    "0-f15-hao-ph.jpg": "happiness",
+    "Image_with_alpha.png": "happiness",
+}
+
+
+@pytest.fixture(scope="module")
+def screen_pipeline() -> Pipeline:
+    return Pipeline(SCREEN_SETTINGS)
+
+
+def region(rgb: np.ndarray, box: list[int], scale: float) -> np.ndarray:
+    x, y, w, h = box
+    side = max(w, h) * scale
+    cx, cy = x + w / 2, y + h / 2
+    x0, y0 = max(0, round(cx - side / 2)), max(0, round(cy - side / 2))
+    x1, y1 = min(rgb.shape[1], round(cx + side / 2)), min(rgb.shape[0], round(cy + side / 2))
+    return np.ascontiguousarray(rgb[y0:y1, x0:x1])
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "single_face.jpg",
+        "0-f1-su-ph.jpg",
+        "0-f15-hao-ph.jpg",
+        "15-f13-anc-ph.jpg",
+        "45-m7-di-ph.jpg",
+        "Image_with_alpha.png",
+    ],
+)
+@pytest.mark.parametrize("scale", REGION_SCALES)
+def test_a_region_dragged_around_one_face_gives_one_face(screen_pipeline, data_dir, name, scale):
+    rgb = load_rgb(data_dir / name)
+    (face,) = screen_pipeline.analyze(rgb).faces
+    faces = screen_pipeline.analyze(region(rgb, face.box, scale)).faces
+    assert len(faces) == 1, [f.box for f in faces]
+
+
+@pytest.mark.parametrize("scale", REGION_SCALES)
+def test_each_face_of_the_group_photo_dragged_alone_is_one_face(screen_pipeline, data_dir, scale):
+    rgb = load_rgb(data_dir / "multi_face.jpg")
+    for face in screen_pipeline.analyze(rgb).faces:
+        cut = region(rgb, face.box, scale)
+        # at 2.0x a neighbour may be in the region too; the face itself must be there once
+        centre = np.array([cut.shape[1] / 2, cut.shape[0] / 2])
+        near = [
+            f
+            for f in screen_pipeline.analyze(cut).faces
+            if np.linalg.norm(np.array(f.box[:2]) + np.array(f.box[2:]) / 2 - centre) < face.box[2] / 2
+        ]
+        assert len(near) == 1
+
+
+@pytest.mark.parametrize(("name", "label"), PINNED.items())
+def test_pinned_labels_hold_on_the_whole_photo_and_every_region(screen_pipeline, pipeline, data_dir, name, label):
+    rgb = load_rgb(data_dir / name)
+    (face,) = pipeline.analyze(rgb).faces
+    assert face.expression == label
+    for scale in REGION_SCALES:
+        assert [f.expression for f in screen_pipeline.analyze(region(rgb, face.box, scale)).faces] == [label]
+
+
+def test_group_photo_reads_five_smiles(pipeline, data_dir):
+    faces = pipeline.analyze(data_dir / "multi_face.jpg").faces
+    assert [f.expression for f in faces] == ["happiness"] * 5
+
+
+def test_shouting_soldier_is_found_once(pipeline, data_dir):
+    """A profile: BlazeFace's box sits on the cheek and ear and the open mouth falls outside any
+    crop of it, so no net sees the shout (anger before the Pillow change, sadness after it, by a
+    hair either way). We pin that the face is found once, not a label read from a cheek."""
+    faces = pipeline.analyze(data_dir / "BWPictureHuman.jpg").faces
+    assert len(faces) == 1
+    assert faces[0].confidence < 0.8  # reported as doubtful, not as a clear reading
