@@ -24,8 +24,9 @@ STRIDES = ((16, 2), (32, 6))  # (stride, anchors per cell), the order of the mod
 # The zoomed-out pass: the image's longer side at 64 px on a 128 px canvas; it answers for faces
 # from 24 px there (faces over about a third of the image).
 ZOOMED_OUT_CANVAS, ZOOMED_OUT_SIDE, ZOOMED_OUT_FROM = 128, 64, 24.0
-# Re-detection: a window of 2x the first box, at 128 px (the face at about 64 px).
-REFINE_WINDOW, REFINE_INPUT, REFINE_MIN_SCORE = 2.0, 128, 0.5
+# Re-detection of faces whose side is at least REFINE_FROM of the image's longer side (where the
+# box moves with the framing): a window of 2x the first box, at 128 px (the face at about 64 px).
+REFINE_FROM, REFINE_WINDOW, REFINE_INPUT, REFINE_MIN_SCORE = 0.25, 2.0, 128, 0.5
 CONTAINED_SHARE = 0.6  # a detection with this share of its area inside a larger one is part of it
 
 
@@ -177,17 +178,15 @@ class FaceDetector:
             fine = snapped if snapped > 0.9 * fine else fine
         return fine if fine > coarse * 1.25 else None
 
-    def _zoomed_out(self, rgb: np.ndarray):
+    def _zoomed_out(self, letterboxed: np.ndarray, scale: float):
         """The image shrunk to half of a small canvas, centred: BlazeFace's back-camera model
         misses or splits faces that fill its input (a region dragged tightly around a face),
-        and sees them whole at this size."""
-        height, width = rgb.shape[:2]
-        scale = ZOOMED_OUT_SIDE / max(height, width)
-        small = resize(rgb, scale)
+        and sees them whole at this size. Takes the 256 pass's input (already small)."""
+        shrink = ZOOMED_OUT_SIDE / max(letterboxed.shape[:2])
+        small = resize(letterboxed, shrink)
         offset = ((ZOOMED_OUT_CANVAS - small.shape[1]) // 2, (ZOOMED_OUT_CANVAS - small.shape[0]) // 2)
-        return self._detect_at(
-            small, scale, (ZOOMED_OUT_CANVAS, ZOOMED_OUT_CANVAS), sides=(ZOOMED_OUT_FROM, np.inf), offset=offset
-        )
+        canvas = (ZOOMED_OUT_CANVAS, ZOOMED_OUT_CANVAS)
+        return self._detect_at(small, scale * shrink, canvas, sides=(ZOOMED_OUT_FROM, np.inf), offset=offset)
 
     def _candidates(self, rgb: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, float]]:
         """Faces from the pyramid of passes, merged: (corners x1 y1 x2 y2, keypoints, score)."""
@@ -196,16 +195,21 @@ class FaceDetector:
         scale = TRAINED_SIZE / max(height, width)
         square = (TRAINED_SIZE, TRAINED_SIZE)
         if fine is None:
-            parts = [self._detect_at(resize(rgb, scale), scale, square)]
+            letterboxed = resize(rgb, scale)
+            parts = [self._detect_at(letterboxed, scale, square)]
         else:
             small = resize(rgb, fine)
+            letterboxed = resize(small, scale / fine)
             padded = (-(-small.shape[0] // 32) * 32, -(-small.shape[1] // 32) * 32)
             overlap = 2 * SMALLEST_DETECTABLE * fine / scale  # faces both passes answer for
             parts = [
                 self._detect_at(small, fine, padded, sides=(0, overlap)),
-                self._detect_at(resize(small, scale / fine), scale, square, sides=(SMALLEST_DETECTABLE, np.inf)),
+                self._detect_at(letterboxed, scale, square, sides=(SMALLEST_DETECTABLE, np.inf)),
             ]
-        parts.append(self._zoomed_out(rgb))
+        sides = np.concatenate([p[0][:, 2] - p[0][:, 0] for p in parts])
+        if not len(sides) or sides.max() >= REFINE_FROM * max(height, width):
+            # Nothing found, or a face that fills much of the image: the case this pass is for.
+            parts.append(self._zoomed_out(letterboxed, scale))
         corners = np.concatenate([p[0] for p in parts])
         if not len(corners):
             return []
@@ -217,9 +221,12 @@ class FaceDetector:
         """The face detected once more in a canonical window around it.
 
         BlazeFace's box depends on how the face sits in its input, so the same face framed in
-        different regions gets boxes from 0.65x to 1.07x; cut at a fixed multiple of the first box
-        and resized to a fixed input, the face always sits the same way and its box stops moving
-        with the framing. Falls back to the first box if the window shows no face.
+        different regions gets boxes from 0.65x to 1.07x, worst when it fills the region; cut at a
+        fixed multiple of the first box and resized to a fixed input, the face always sits the same
+        way and its box stops moving with the framing (0.97-1.03x in benchmarks/bench_framing.py).
+        Small faces in a large image do not need it: their box is what the window would give.
+        None when the window shows no face there: a large first box that does not come back is
+        texture, not a face (the zoomed-out pass sees faces in the layout of a whole screen).
         """
         centre = (corners[:2] + corners[2:]) / 2
         side = float(max(corners[2:] - corners[:2])) * REFINE_WINDOW
@@ -229,19 +236,31 @@ class FaceDetector:
         found, found_points, found_scores = self._detect_at(
             resize(cut, scale), scale, (REFINE_INPUT, REFINE_INPUT), min_score=REFINE_MIN_SCORE
         )
-        if not len(found):
-            return corners, points, score
-        merged = weighted_nms(found, found_points, found_scores, self.settings.iou_threshold)
-        middle = np.array([cut.shape[1] / 2, cut.shape[0] / 2])
-        box, new_points, new_score = min(
-            merged, key=lambda m: float(np.linalg.norm((m[0][:2] + m[0][2:]) / 2 - middle))
+        middle, first_side = np.array([cut.shape[1] / 2, cut.shape[0] / 2]), side / REFINE_WINDOW
+        confirmed = (
+            [
+                m
+                for m in weighted_nms(found, found_points, found_scores, self.settings.iou_threshold)
+                if np.linalg.norm((m[0][:2] + m[0][2:]) / 2 - middle) < first_side / 2
+                and 0.5 < max(m[0][2:] - m[0][:2]) / first_side < 2
+            ]
+            if len(found)
+            else []
         )
+        if not confirmed:
+            return None
+        box, new_points, new_score = max(confirmed, key=lambda m: m[2])
         shift = np.array([x0, y0], dtype=np.float64)
         return box + np.tile(shift, 2), new_points + shift, max(score, new_score)
 
     def detect(self, rgb: np.ndarray) -> list[Detection]:
         height, width = rgb.shape[:2]
-        refined = [self._refine(rgb, *candidate) for candidate in self._candidates(rgb)]
+        large = REFINE_FROM * max(height, width)
+        checked = [
+            self._refine(rgb, *candidate) if max(candidate[0][2:] - candidate[0][:2]) >= large else candidate
+            for candidate in self._candidates(rgb)
+        ]
+        refined = [candidate for candidate in checked if candidate is not None]
         if not refined:
             return []
         corners = np.stack([r[0] for r in refined])
