@@ -37,6 +37,42 @@ def _pipeline(args: argparse.Namespace):
     return Pipeline(DetectorSettings(min_face=args.min_face), threads=args.threads, describer=describer)
 
 
+_worker_pipeline = None
+
+
+def _start_worker(min_face: float, threads: int) -> None:
+    """Each worker process loads the models once."""
+    global _worker_pipeline
+    from ..pipeline import Pipeline
+    from ..vision import DetectorSettings
+
+    _worker_pipeline = Pipeline(DetectorSettings(min_face=min_face), threads=threads)
+
+
+def _run_in_worker(job: tuple[Path, bool, bool]):
+    path, whole, keep_pixels = job
+    analysis, rgb = _worker_pipeline.run(path, whole=whole)
+    return analysis, rgb if keep_pixels else None
+
+
+def _analyses(args: argparse.Namespace, files: list[Path]):
+    """(analysis, pixels) per file, in input order; over `--jobs` processes when that pays.
+
+    Descriptions run in this process only: a local Ollama serves one image at a time anyway.
+    """
+    whole = args.faces == "whole"
+    jobs = min(args.jobs, len(files))
+    if jobs <= 1 or args.describe:
+        pipeline = _pipeline(args)
+        for path in files:
+            yield pipeline.run(path, whole=whole)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(args.min_face, args.threads)) as pool:
+        yield from pool.map(_run_in_worker, [(path, whole, bool(args.annotate)) for path in files], chunksize=4)
+
+
 def _progress(total: int, description: str):
     """A progress bar on an interactive stderr only, so pipes and logs stay clean."""
     from tqdm import tqdm
@@ -66,7 +102,6 @@ def run_analyze(args: argparse.Namespace) -> int:
     files, problems = collect_images(inputs)
     if args.annotate:
         args.annotate.mkdir(parents=True, exist_ok=True)
-    pipeline = _pipeline(args)
     # Errors go to stderr unless the text report on stdout already shows them.
     echo_errors = args.format != "text" or args.output is not None
     failures = 0
@@ -78,8 +113,7 @@ def run_analyze(args: argparse.Namespace) -> int:
             failures += 1
             if echo_errors:
                 print(f"unifer: {path}: {message}", file=sys.stderr)
-        for path in files:
-            analysis, rgb = pipeline.run(path, whole=args.faces == "whole")
+        for path, (analysis, rgb) in zip(files, _analyses(args, files), strict=True):
             writer.write(analysis)
             bar.update()
             if analysis.error:
@@ -158,6 +192,13 @@ def run_config(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="unifer", description="On-device facial expression analysis.")
     parser.add_argument("--version", action="version", version=f"unifer {__version__}")
@@ -188,6 +229,14 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--output", type=Path, metavar="FILE", help="write results to FILE instead of stdout")
     analyze.add_argument(
         "--describe", action="store_true", help="add a description by a local vision model served by Ollama"
+    )
+    analyze.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="processes for a batch, each loading the models once (default: the number of cores); "
+        "results keep the input order",
     )
     analyze.set_defaults(handler=run_analyze)
 
