@@ -109,25 +109,57 @@ def test_folder_without_images_is_a_failure(tmp_path):
     assert "folder contains no images" in result.stdout
 
 
-def test_eval_on_a_labelled_folder(data_dir, tmp_path):
-    layout = {
-        "happy": ["single_face.jpg", "0-f15-hao-ph.jpg", "Image_with_alpha.png"],
-        "surprised": ["0-f1-su-ph.jpg"],
-        "anger": ["15-f13-anc-ph.jpg"],
-        "neutral": ["free-mountain-vector-01.jpg"],
-    }
-    for label, names in layout.items():
+EVAL_LAYOUT = {
+    "happy": ["single_face.jpg", "0-f15-hao-ph.jpg", "Image_with_alpha.png"],
+    "surprised": ["0-f1-su-ph.jpg"],
+    "anger": ["15-f13-anc-ph.jpg"],
+    "neutral": ["free-mountain-vector-01.jpg"],
+    "contempt": ["single_face.jpg"],  # not one of the seven: warned about, not scored
+}
+
+
+@pytest.fixture
+def labelled_set(data_dir, tmp_path) -> Path:
+    for label, names in EVAL_LAYOUT.items():
         (tmp_path / "set" / label).mkdir(parents=True)
         for name in names:
             shutil.copy(data_dir / name, tmp_path / "set" / label / name)
-    result = unifer("eval", tmp_path / "set", "--plot", tmp_path / "cm.png")
+    return tmp_path / "set"
+
+
+def test_eval_on_a_labelled_folder(labelled_set, tmp_path):
+    result = unifer("eval", labelled_set, "--plot", tmp_path / "cm.png")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "images: 6 (1 without a face, 0 failed to load)" in out
     assert "accuracy: 66.7%" in out  # 4 of 6: the anger face reads as sadness, the drawing has no face
     assert "recall per class: neutral 0.0%, happiness 100.0%, surprise 100.0%, anger 0.0%" in out
     assert "no face: " in out and "macro-F1" in out
+    assert "  happiness    sadness   surprise" in out  # full label names in the table
+    assert "folder 'contempt' is not a known label" in result.stderr
     assert Image.open(tmp_path / "cm.png").size[0] > 500
+
+
+def test_eval_errors_and_json(labelled_set):
+    listed = unifer("eval", labelled_set, "--errors").stdout
+    assert "15-f13-anc-ph.jpg: anger read as sadness" in listed
+    assert "free-mountain-vector-01.jpg: neutral read as no face" in listed
+    document = json.loads(unifer("eval", labelled_set, "--format", "json").stdout)
+    assert document["scored"] == 6 and round(document["accuracy"], 3) == 0.667
+    assert document["confusion"]["columns"][-1] == "no face"
+    assert {e["predicted"] for e in document["errors"]} == {"sadness", "no face"}
+
+
+def test_batch_over_processes_keeps_input_order(data_dir):
+    names = ["multi_face.jpg", "single_face.jpg", "free-mountain-vector-01.jpg", "0-f1-su-ph.jpg", "missing.jpg"]
+    runs = [
+        unifer("analyze", *(data_dir / n for n in names), "--format", "jsonl", "--jobs", jobs) for jobs in ("1", "2")
+    ]
+    assert runs[0].returncode == runs[1].returncode == 1  # the missing file, reported, the batch goes on
+    records = [[json.loads(line) for line in run.stdout.splitlines()] for run in runs]
+    assert [r["source"] for r in records[1]] == [str(data_dir / n) for n in names]
+    assert [[f["box"] for f in r["faces"]] for r in records[0]] == [[f["box"] for f in r["faces"]] for r in records[1]]
+    assert unifer("analyze", data_dir / "single_face.jpg", "--jobs", "0").returncode == 2
 
 
 def test_eval_rejects_an_unlabelled_folder(tmp_path):

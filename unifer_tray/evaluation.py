@@ -1,4 +1,8 @@
-"""Accuracy on a labelled folder: DIR/<label>/*.jpg -> accuracy, macro-F1, recall, confusion matrix."""
+"""Accuracy on a labelled folder: DIR/<label>/*.jpg -> accuracy, macro-F1, recall, confusion matrix.
+
+In an image with several faces the largest face is the one scored; an image with none counts as
+wrong ("no face") and is listed.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,8 @@ class DatasetError(ValueError):
     """The folder is not laid out as one sub-folder per label."""
 
 
-def find_dataset(root: Path) -> list[tuple[Path, str]]:
+def find_dataset(root: Path) -> tuple[list[tuple[Path, str]], list[str]]:
+    """The labelled images, and the sub-folders skipped because their name is not a label."""
     if not root.is_dir():
         raise DatasetError(f"{root} is not a folder")
     items, unknown = [], []
@@ -31,7 +36,7 @@ def find_dataset(root: Path) -> list[tuple[Path, str]]:
         names = ", ".join(LABELS)
         hint = f" (ignored folders: {', '.join(unknown)})" if unknown else ""
         raise DatasetError(f"no labelled images in {root}: expected sub-folders named {names}{hint}")
-    return items
+    return items, unknown
 
 
 NO_FACE = "no face"
@@ -45,6 +50,7 @@ class Evaluation:
     confusion: np.ndarray = field(default_factory=lambda: np.zeros((len(LABELS), len(COLUMNS)), int))
     no_face: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[tuple[str, str, str]] = field(default_factory=list)  # path, truth, predicted (or "no face")
 
     def add(self, truth: str, analysis: Analysis) -> None:
         if analysis.error:
@@ -55,6 +61,8 @@ class Evaluation:
         else:
             predicted = COLUMNS.index(NO_FACE)
             self.no_face.append(analysis.source)
+        if COLUMNS[predicted] != truth:
+            self.errors.append((analysis.source, truth, COLUMNS[predicted]))
         self.confusion[LABELS.index(truth), predicted] += 1
 
     @property
@@ -92,7 +100,28 @@ class Evaluation:
             scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
         return float(np.mean(scores)) if scores else 0.0
 
-    def to_text(self) -> str:
+    def to_dict(self) -> dict:
+        """Every figure, for `unifer eval --format json`."""
+        return {
+            "images": self.scored + len(self.failed),
+            "scored": self.scored,
+            "accuracy": self.accuracy,
+            "accuracy_on_detected": self.accuracy_on_detected,
+            "macro_f1": self.macro_f1,
+            "recall": self.recall(),
+            "confusion": {
+                "rows": [LABELS[i] for i in self.present],
+                "columns": list(COLUMNS),
+                "counts": [self.confusion[i].tolist() for i in self.present],
+            },
+            "no_face": self.no_face,
+            "failed": [{"path": path, "error": error} for path, error in self.failed],
+            "errors": [
+                {"path": path, "truth": truth, "predicted": predicted} for path, truth, predicted in self.errors
+            ],
+        }
+
+    def to_text(self, errors: bool = False) -> str:
         lines = [
             f"images: {self.scored + len(self.failed)} ({len(self.no_face)} without a face, "
             f"{len(self.failed)} failed to load)",
@@ -103,11 +132,13 @@ class Evaluation:
             "",
             "confusion matrix (rows: truth, columns: predicted)",
         ]
-        short = [label[:7] for label in COLUMNS]
-        lines.append(" " * 10 + "".join(f"{s:>9}" for s in short))
+        lines.append(" " * 11 + "".join(f"{label:>11}" for label in COLUMNS))
         for i in self.present:
-            lines.append(f"{short[i]:<10}" + "".join(f"{n:>9}" for n in self.confusion[i]))
-        lines += [f"no face: {path}" for path in self.no_face]
+            lines.append(f"{LABELS[i]:<11}" + "".join(f"{n:>11}" for n in self.confusion[i]))
+        if errors:
+            lines += [f"wrong: {path}: {truth} read as {predicted}" for path, truth, predicted in self.errors]
+        else:
+            lines += [f"no face: {path}" for path in self.no_face]
         lines += [f"failed: {path}: {error}" for path, error in self.failed]
         return "\n".join(lines)
 

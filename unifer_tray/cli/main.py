@@ -130,10 +130,12 @@ def run_eval(args: argparse.Namespace) -> int:
     from ..evaluation import DatasetError, evaluate, find_dataset, plot_confusion
 
     try:
-        items = find_dataset(args.directory)
+        items, ignored = find_dataset(args.directory)
     except DatasetError as exc:
         print(f"unifer eval: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    for name in ignored:
+        print(f"unifer eval: warning: folder {name!r} is not a known label; its images are not scored", file=sys.stderr)
     pipeline = _pipeline(args)
     whole = args.faces == "whole"
     with _progress(len(items), "evaluating") as bar:
@@ -143,10 +145,15 @@ def run_eval(args: argparse.Namespace) -> int:
             return pipeline.analyze(path, whole=whole)
 
         result = evaluate(items, analyze)
-    print(result.to_text())
+    if args.format == "json":
+        import json
+
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        print(result.to_text(errors=args.errors))
     if args.plot:
         plot_confusion(result, args.plot)
-        print(f"confusion matrix written to {args.plot}")
+        print(f"confusion matrix written to {args.plot}", file=sys.stderr if args.format == "json" else sys.stdout)
     return EXIT_FAILED if result.failed else EXIT_OK
 
 
@@ -240,9 +247,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.set_defaults(handler=run_analyze)
 
-    evaluate = sub.add_parser("eval", parents=[common], help="accuracy on DIR/<label>/ images")
+    evaluate = sub.add_parser(
+        "eval", parents=[common], help="accuracy on DIR/<label>/ images (the largest face of each image is scored)"
+    )
     evaluate.add_argument("directory", type=Path, metavar="DIR")
     evaluate.add_argument("--plot", type=Path, metavar="FILE", help="write a confusion-matrix PNG")
+    evaluate.add_argument(
+        "--errors", action="store_true", help="list every misclassified or no-face image with what it was read as"
+    )
+    evaluate.add_argument(
+        "--format", choices=["text", "json"], default="text", help="json: every figure, the confusion matrix, errors"
+    )
     evaluate.set_defaults(handler=run_eval)
 
     doctor = sub.add_parser("doctor", help="check models, config and Ollama, and say how to fix problems")
