@@ -94,7 +94,16 @@ def test_whole_mode_on_crops(data_dir, tmp_path):
 
 @pytest.mark.parametrize(
     "args",
-    [["analyze"], ["analyze", "--format", "yaml", "x.jpg"], ["analyze", "--faces", "all", "x.jpg"], ["frobnicate"], []],
+    [
+        ["analyze"],
+        ["analyze", "--format", "yaml", "x.jpg"],
+        ["analyze", "--faces", "all", "x.jpg"],
+        ["analyze", "--min-face", "0", "x.jpg"],
+        ["analyze", "--min-face", "-5", "x.jpg"],
+        ["analyze", "--min-face", "nan", "x.jpg"],
+        ["frobnicate"],
+        [],
+    ],
 )
 def test_usage_errors_exit_2(args):
     result = unifer(*args)

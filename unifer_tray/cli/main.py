@@ -206,6 +206,14 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _face_side(text: str) -> float:
+    """--min-face: a side in pixels; 0 or less would ask for an infinitely fine pass."""
+    value = float(text)
+    if not 1 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a face side of 1 px or more, not {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="unifer", description="On-device facial expression analysis.")
     parser.add_argument("--version", action="version", version=f"unifer {__version__}")
@@ -218,7 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common.add_argument(
         "--min-face",
-        type=float,
+        type=_face_side,
         default=30.0,
         metavar="PX",
         help="smallest face side in pixels to look for in large images (default 30)",
