@@ -113,13 +113,12 @@ def pair_gate(anchor_log: np.ndarray, face_sides: np.ndarray, rule: Fusion) -> n
     return low_resolution(face_sides, rule) * doubt
 
 
-def fuse(anchor_log: np.ndarray, pair_log: np.ndarray | None, face_sides: np.ndarray, rule: Fusion) -> np.ndarray:
-    """Probabilities from face-api's log-probabilities and (where consulted) the pair's."""
+def fuse(anchor_log: np.ndarray, pair_log: np.ndarray, face_sides: np.ndarray, rule: Fusion) -> np.ndarray:
+    """Probabilities from face-api's and the pair's log-probabilities (the pair's rows of faces
+    the gate keeps closed are never read, so they may be left at zero)."""
     temperature = 1.0 + low_resolution(face_sides, rule) * (rule.anchor_temperature_48px - 1.0)
-    logits = anchor_log / temperature[:, None]
-    if pair_log is not None:
-        logits = logits + pair_gate(anchor_log, face_sides, rule)[:, None] * pair_log / rule.pair_temperature
-    return softmax(logits)
+    gate = pair_gate(anchor_log, face_sides, rule)
+    return softmax(anchor_log / temperature[:, None] + gate[:, None] * pair_log / rule.pair_temperature)
 
 
 class ExpressionEnsemble:
@@ -156,8 +155,7 @@ class ExpressionEnsemble:
         sides = np.asarray(face_sides, dtype=np.float64)
         anchor_log = self.anchor.log_probabilities(self.anchor.prepare(crops))
         consulted = pair_gate(anchor_log, sides, self.rule) > 0
-        fused = fuse(anchor_log, None, sides, self.rule)
+        pair_log = np.zeros_like(anchor_log)  # the pair runs only for the faces it is consulted on
         if consulted.any():
-            pair_log = self.pair_log_probabilities(crops[consulted])
-            fused[consulted] = fuse(anchor_log[consulted], pair_log, sides[consulted], self.rule)
-        return fused
+            pair_log[consulted] = self.pair_log_probabilities(crops[consulted])
+        return fuse(anchor_log, pair_log, sides, self.rule)
