@@ -16,8 +16,8 @@ from PIL import Image
 from unifer_tray.config import OllamaConfig
 from unifer_tray.describe import Describer, RemoteHostRefused, fuse_label, resolve_host
 from unifer_tray.describe.host import normalise_host
-from unifer_tray.report.text import disagreement, fallback_summary
-from unifer_tray.result import LABELS, Analysis, Face
+from unifer_tray.report.text import disagreement
+from unifer_tray.result import LABELS, Analysis, Face, fallback_summary
 from unifer_tray.supersede import Supersede
 
 

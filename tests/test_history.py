@@ -114,7 +114,8 @@ def test_encrypted_at_rest(env, data_dir):
     listing = unifer(env, "history", "list")
     assert listing.stdout.count("happiness") >= 6 and "surprise" in listing.stdout
     shown = json.loads(unifer(env, "history", "show", "2").stdout)
-    assert shown["description"]["summary"] == "5 smiling face(s)." and "source" not in shown
+    assert shown["description"]["summary"] == "5 smiling face(s)."
+    assert shown["source"] == shown["source_type"] == "file"  # the kind of source, never the path
     for path in folder.iterdir():
         assert oct(path.stat().st_mode & 0o777) == "0o600"
         raw = path.read_bytes()

@@ -5,14 +5,20 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import Final, Literal
 
-OK, WARN, FAIL = "ok", "warn", "fail"  # fail: needed and broken; warn: optional and missing
+from . import platform
+
+Status = Literal["ok", "warn", "fail"]  # fail: needed and broken; warn: optional and missing
+OK: Final = "ok"
+WARN: Final = "warn"
+FAIL: Final = "fail"
 
 
 @dataclass
 class Check:
     name: str
-    status: str
+    status: Status
     detail: str
     fix: str | None = None
 
@@ -80,20 +86,17 @@ def check_ollama() -> Check:
 
 
 def check_display() -> Check:
-    import platform
-
-    system = platform.system()
-    if system in ("Windows", "Darwin"):
-        return Check("display", OK, f"{system} desktop")
-    session = os.environ.get("XDG_SESSION_TYPE", "")
-    if session == "wayland" or (os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("DISPLAY")):
+    session = platform.session()
+    if session in ("windows", "macos"):
+        return Check("display", OK, f"{session} desktop")
+    if session == "wayland":
         return Check(
             "display",
             WARN,
             "Wayland session: screen capture and hotkeys go through XWayland or not at all",
             "log in to an X11 session for the hotkeys, or bind `unifer-tray --trigger region` to a shortcut",
         )
-    if not os.environ.get("DISPLAY"):
+    if session == "none":
         return Check(
             "display",
             WARN,
@@ -107,25 +110,33 @@ def check_tray() -> Check:
     try:
         import pystray
     except Exception as exc:  # missing, or no backend can load (no display, no PyGObject)
-        return Check(
-            "tray",
-            WARN,
-            f"pystray cannot load: {exc}",
-            "install the tray extra: pip install '.[tray]' (on Linux PyGObject needs libgirepository1.0-dev)",
-        )
-    from .tray.host import NO_TRAY_HINT, tray_host_present
+        import importlib.util
 
+        if importlib.util.find_spec("pystray") is not None and platform.session() == "none":
+            fix = "the tray is installed; run it inside a desktop session"
+        else:
+            fix = "install the tray extra: pip install '.[tray]' (on Linux PyGObject needs libgirepository1.0-dev)"
+        return Check("tray", WARN, f"pystray cannot load: {exc}", fix)
     backend = pystray.Icon.__module__.rsplit(".", 1)[-1]
-    if not tray_host_present():
-        return Check("tray", WARN, f"pystray backend {backend}; {NO_TRAY_HINT}", "enable a tray/AppIndicator host")
+    if not platform.tray_host_present():
+        return Check(
+            "tray", WARN, f"pystray backend {backend}; {platform.NO_TRAY_HINT}", "enable a tray/AppIndicator host"
+        )
     return Check("tray", OK, f"pystray backend {backend}, a tray host is running")
 
 
 def check_hotkeys() -> Check:
-    from .tray.hotkeys import Hotkeys
+    from .hotkeys import Hotkeys
 
     usable, why = Hotkeys().is_available()
     return Check("hotkeys", OK, "global hotkeys available") if usable else Check("hotkeys", WARN, why)
+
+
+SCREEN_CAPTURE_FIX = {
+    "macos": "allow Screen Recording for this app in System Settings > Privacy & Security",
+    "windows": "run UniFER in your desktop session (not as a service or over a locked screen)",
+    "linux": "run UniFER in an X11 desktop session (under Wayland, capture goes through XWayland)",
+}
 
 
 def check_screen() -> Check:
@@ -135,12 +146,7 @@ def check_screen() -> Check:
         screen.grab(Region(0, 0, 1, 1))
         area = screen.desktop()
     except CaptureError as exc:
-        return Check(
-            "screen capture",
-            WARN,
-            str(exc),
-            "on macOS allow Screen Recording for this app in System Settings > Privacy & Security",
-        )
+        return Check("screen capture", WARN, str(exc), SCREEN_CAPTURE_FIX[platform.system()])
     return Check("screen capture", OK, f"{area.width}x{area.height} desktop, {len(screen.monitors())} monitor(s)")
 
 
@@ -162,11 +168,9 @@ def check_camera() -> Check:
 
 def check_notifications() -> Check:
     from .notify import choose
-    from .notify.desktop import DesktopNotifierBackend
-    from .notify.plyer_backend import PlyerBackend
-    from .notify.tray_message import TrayMessageBackend
+    from .notify.handlers import default_backends
 
-    backend, hints = choose([DesktopNotifierBackend(), PlyerBackend(), TrayMessageBackend()])
+    backend, hints = choose(default_backends())
     if backend.name == "tray":
         return Check(
             "notifications",

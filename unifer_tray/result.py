@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Intensity = Literal["low", "medium", "high"]
+Agreement = Literal["agree", "disagree"]  # the language model's label against the classifier's
+DescriptionStatus = Literal["ok", "fallback"]  # ok: from the vision model; fallback: classifier-only
 
 LABELS: tuple[str, ...] = ("neutral", "happiness", "sadness", "surprise", "fear", "disgust", "anger")
 # Other names for the seven labels, as used by datasets (folder names) and by language models.
@@ -38,7 +43,7 @@ class Face:
     expression: str
     confidence: float
     probabilities: dict[str, float]
-    intensity: str  # low | medium | high
+    intensity: Intensity
     compound: str | None  # a RAF-DB compound category when the top two labels are close
     valence: float  # -1 (unpleasant) .. 1 (pleasant)
     arousal: float  # -1 (calm) .. 1 (excited)
@@ -46,7 +51,7 @@ class Face:
     # `confidence` are the fused result, while `probabilities` stay the classifier's.
     model_expression: str | None = None
     cues: list[str] | None = None
-    agreement: str | None = None  # "agree" | "disagree" with the classifier's top label
+    agreement: Agreement | None = None
 
 
 @dataclass
@@ -54,7 +59,7 @@ class Description:
     summary: str
     context: str | None
     model: str | None
-    status: str  # "ok": from the vision model; "fallback": classifier-only, see `reason`
+    status: DescriptionStatus  # "fallback": see `reason`
     reason: str | None
     elapsed_ms: float
 
@@ -70,15 +75,50 @@ class Analysis:
     description: Description | None = None
 
     @classmethod
-    def failed(cls, source: str, error: str) -> Analysis:
+    def from_error(cls, source: str, error: str) -> Analysis:
         return cls(source=source, width=0, height=0, error=error)
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
-    def to_dict(self) -> dict:
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Analysis:
+        """The inverse of `to_dict` (history records, JSON written by `unifer analyze`)."""
+        description = data.get("description")
+        return cls(
+            source=data["source"],
+            width=data["width"],
+            height=data["height"],
+            faces=[Face(**face) for face in data.get("faces", [])],
+            error=data.get("error"),
+            timings_ms=dict(data.get("timings_ms", {})),
+            description=Description(**description) if description else None,
+        )
 
     def to_json(self, indent: int | None = None) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+def strength(confidence: float) -> str:
+    if confidence >= 0.7:
+        return "clear"
+    return "likely" if confidence >= 0.45 else "mild"
+
+
+def fallback_summary(analysis: Analysis) -> str:
+    """ "2 faces: clear happiness (87%); mild surprise (41%)": the summary without a language
+    model. It lives with the result because the describe step falls back to it."""
+    count = len(analysis.faces)
+    if not count:
+        return "No face found."
+    readings = "; ".join(f"{strength(f.confidence)} {f.expression} ({f.confidence:.0%})" for f in analysis.faces[:4])
+    more = f"; +{count - 4} more" if count > 4 else ""
+    return f"{count} face{'s' if count > 1 else ''}: {readings}{more}"

@@ -8,7 +8,7 @@ import json
 import sys
 from datetime import datetime
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from .exit_codes import ExitCode
 
 
 def _date(text: str) -> float:
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         return ACTIONS[args.history_action](history, args)
     except HistoryError as exc:
         print(f"unifer history: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return ExitCode.FAILED
 
 
 def enable(history, args) -> int:
@@ -53,63 +53,47 @@ def enable(history, args) -> int:
     if args.thumbnails:
         print("You also allow small face thumbnails to be stored with each record (encrypted like the rest).\n")
     if not _confirm("Keep this history?", args.yes):
-        return EXIT_FAILED
+        return ExitCode.FAILED
     history.enable(allow_thumbnails=args.thumbnails)
     history.purge_expired()
     print(f"History is on. Stored in {history.path}, encrypted; key in the system keyring.")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def disable(history, args) -> int:
     delete = args.delete or (not args.keep and _confirm("Delete everything recorded so far?", args.yes))
     history.disable(delete=delete)
     print("History is off" + (", the key was destroyed and the records deleted." if delete else "; records kept."))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def status(history, args) -> int:
     info = history.status()
     if args.format == "json":
         print(json.dumps(info, indent=2))
-        return EXIT_OK
+        return ExitCode.OK
     print(f"history: {'on' if info['enabled'] else 'off'}")
     print(f"records: {info['records']} (oldest {_when(info['oldest'])}), {info['size_bytes'] / 1024:.0f} kB")
     print(f"retention: {info['retention_days']} days; face thumbnails: {'allowed' if info['thumbnails'] else 'no'}")
     print(f"where: {info['path']}\nkeyring: {info['keyring']}")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def listing(history, args) -> int:
     records = history.records(since=args.since)
     if args.format == "json":
-        print(
-            json.dumps(
-                [{"id": r.id, "created": r.created, "source_type": r.source_type, **r.analysis} for r in records],
-                indent=2,
-            )
-        )
-        return EXIT_OK
+        print(json.dumps([r.to_dict() for r in records], indent=2))
+        return ExitCode.OK
     for r in records:
-        labels = ", ".join(f"{f['expression']} {f['confidence']:.0%}" for f in r.analysis["faces"]) or "no face"
+        labels = ", ".join(f"{f.expression} {f.confidence:.0%}" for f in r.analysis.faces) or "no face"
         print(f"{r.id:>5}  {_when(r.created)}  {r.source_type:<13} {labels}")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def show(history, args) -> int:
     record = history.get(args.id)
-    print(
-        json.dumps(
-            {
-                "id": record.id,
-                "created": record.created,
-                "source_type": record.source_type,
-                **record.analysis,
-                "thumbnails": len(record.thumbnails),
-            },
-            indent=2,
-        )
-    )
-    return EXIT_OK
+    print(json.dumps({**record.to_dict(), "thumbnails": len(record.thumbnails)}, indent=2))
+    return ExitCode.OK
 
 
 def export(history, args) -> int:
@@ -117,37 +101,35 @@ def export(history, args) -> int:
     with open(args.file, "w", encoding="utf-8", newline="") as stream:
         if args.format == "jsonl":
             for r in records:
-                stream.write(
-                    json.dumps({"id": r.id, "created": r.created, "source_type": r.source_type, **r.analysis}) + "\n"
-                )
+                stream.write(json.dumps(r.to_dict()) + "\n")
         else:
             writer = csv.writer(stream)
             writer.writerow(["id", "time", "source_type", "face", "expression", "confidence", "summary"])
             for r in records:
-                summary = (r.analysis.get("description") or {}).get("summary", "")
-                for index, face in enumerate(r.analysis["faces"] or [None], start=1):
+                summary = r.analysis.description.summary if r.analysis.description else ""
+                for index, face in enumerate(r.analysis.faces or [None], start=1):
                     writer.writerow(
                         [
                             r.id,
                             _when(r.created),
                             r.source_type,
                             index if face else "",
-                            face["expression"] if face else "",
-                            face["confidence"] if face else "",
+                            face.expression if face else "",
+                            face.confidence if face else "",
                             summary,
                         ]
                     )
     print(f"exported {len(records)} records to {args.file} (this copy is NOT encrypted)")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def purge(history, args) -> int:
     if not args.all and args.before is None:
         print("unifer history purge: give --before DATE or --all", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     count = history.purge(None if args.all else args.before)
     print(f"deleted {count} records")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def report(history, args) -> int:
@@ -157,7 +139,7 @@ def report(history, args) -> int:
     if args.output:
         args.output.write_text(page, encoding="utf-8")
         print(f"dashboard written to {args.output} (this copy is NOT encrypted)")
-        return EXIT_OK
+        return ExitCode.OK
     import time
 
     from ..helpers import open_in_browser
@@ -172,7 +154,7 @@ def report(history, args) -> int:
             time.sleep(3600)
     except KeyboardInterrupt:
         server.close()
-    return EXIT_OK
+    return ExitCode.OK
 
 
 ACTIONS = {

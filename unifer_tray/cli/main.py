@@ -1,6 +1,7 @@
 """``unifer``: analyse images and evaluate on labelled folders.
 
-Exit codes: 0 all inputs analysed, 1 some inputs failed (each reported), 2 usage errors.
+Exit codes (cli/exit_codes.py): 0 all inputs analysed, 1 some inputs failed (each reported),
+2 usage errors.
 """
 
 from __future__ import annotations
@@ -9,53 +10,54 @@ import argparse
 import os
 import sys
 from contextlib import nullcontext
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
+from .exit_codes import ExitCode
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
+    import numpy as np
 
-def _sample_image() -> Path:
-    return Path(str(resources.files("unifer_tray") / "samples" / "astronaut.jpg"))
-
-
-def _pipeline(args: argparse.Namespace):
     from ..pipeline import Pipeline
-    from ..vision import DetectorSettings
+    from ..result import Analysis
 
-    describer = None
+
+def _pipeline(args: argparse.Namespace) -> Pipeline:
+    from ..pipeline import Pipeline
+
+    ollama = None
     if getattr(args, "describe", False):
         from ..config import load_config
-        from ..describe import Describer
 
         config = load_config()
         for warning in config.warnings:
             print(f"unifer: config: {warning}", file=sys.stderr)
-        describer = Describer(config.ollama)
-    return Pipeline(DetectorSettings(min_face=args.min_face), threads=args.threads, describer=describer)
+        ollama = config.ollama
+    return Pipeline.from_config(ollama, min_face=args.min_face, threads=args.threads)
 
 
-_worker_pipeline = None
+_worker_pipeline: Pipeline | None = None
 
 
 def _start_worker(min_face: float, threads: int) -> None:
     """Each worker process loads the models once."""
     global _worker_pipeline
     from ..pipeline import Pipeline
-    from ..vision import DetectorSettings
 
-    _worker_pipeline = Pipeline(DetectorSettings(min_face=min_face), threads=threads)
+    _worker_pipeline = Pipeline.from_config(None, min_face=min_face, threads=threads)
 
 
-def _run_in_worker(job: tuple[Path, bool, bool]):
+def _run_in_worker(job: tuple[Path, bool, bool]) -> tuple[Analysis, np.ndarray | None]:
     path, whole, keep_pixels = job
+    assert _worker_pipeline is not None, "_start_worker runs first in every worker"
     analysis, rgb = _worker_pipeline.run(path, whole=whole)
     return analysis, rgb if keep_pixels else None
 
 
-def _analyses(args: argparse.Namespace, files: list[Path]):
+def _analyses(args: argparse.Namespace, files: list[Path]) -> Iterator[tuple[Analysis, np.ndarray | None]]:
     """(analysis, pixels) per file, in input order; over `--jobs` processes when that pays.
 
     Descriptions run in this process only: a local Ollama serves one image at a time anyway.
@@ -90,16 +92,17 @@ def _unique_path(folder: Path, stem: str) -> Path:
 
 
 def run_analyze(args: argparse.Namespace) -> int:
-    from ..imaging import collect_images
+    from ..pipeline import find_images
     from ..report.annotate import annotate
+    from ..resources import sample_image
     from ..result import Analysis
     from .output import WRITERS
 
-    inputs = list(args.paths) + ([_sample_image()] if args.sample else [])
+    inputs = list(args.paths) + ([sample_image()] if args.sample else [])
     if not inputs:
         print("unifer analyze: error: give one or more image files or folders, or --sample", file=sys.stderr)
-        return EXIT_USAGE
-    files, problems = collect_images(inputs)
+        return ExitCode.USAGE
+    files, problems = find_images(inputs)
     if args.annotate:
         args.annotate.mkdir(parents=True, exist_ok=True)
     # Errors go to stderr unless the text report on stdout already shows them.
@@ -109,7 +112,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     with target as stream, _progress(len(files), "analysing") as bar:
         writer = WRITERS[args.format](stream)
         for path, message in problems:
-            writer.write(Analysis.failed(str(path), message))
+            writer.write(Analysis.from_error(str(path), message))
             failures += 1
             if echo_errors:
                 print(f"unifer: {path}: {message}", file=sys.stderr)
@@ -120,10 +123,10 @@ def run_analyze(args: argparse.Namespace) -> int:
                 failures += 1
                 if echo_errors:
                     print(f"unifer: {path}: {analysis.error}", file=sys.stderr)
-            elif args.annotate:
+            elif args.annotate and rgb is not None:
                 annotate(rgb, analysis).save(_unique_path(args.annotate, path.stem))
         writer.close()
-    return EXIT_FAILED if failures else EXIT_OK
+    return ExitCode.FAILED if failures else ExitCode.OK
 
 
 def run_eval(args: argparse.Namespace) -> int:
@@ -133,7 +136,7 @@ def run_eval(args: argparse.Namespace) -> int:
         items, ignored = find_dataset(args.directory)
     except DatasetError as exc:
         print(f"unifer eval: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     for name in ignored:
         print(f"unifer eval: warning: folder {name!r} is not a known label; its images are not scored", file=sys.stderr)
     pipeline = _pipeline(args)
@@ -154,7 +157,7 @@ def run_eval(args: argparse.Namespace) -> int:
     if args.plot:
         plot_confusion(result, args.plot)
         print(f"confusion matrix written to {args.plot}", file=sys.stderr if args.format == "json" else sys.stdout)
-    return EXIT_FAILED if result.failed else EXIT_OK
+    return ExitCode.FAILED if result.failed else ExitCode.OK
 
 
 def run_doctor(args: argparse.Namespace) -> int:
@@ -170,7 +173,7 @@ def run_doctor(args: argparse.Namespace) -> int:
             print(f"[{check.status:^4}] {check.name}: {check.detail}")
             if check.fix and check.status != "ok":
                 print(f"       fix: {check.fix}")
-    return EXIT_FAILED if any(c.status == FAIL for c in checks) else EXIT_OK
+    return ExitCode.FAILED if any(c.status == FAIL for c in checks) else ExitCode.OK
 
 
 def run_config(args: argparse.Namespace) -> int:
@@ -193,10 +196,10 @@ def run_config(args: argparse.Namespace) -> int:
     else:
         if len(args.values) != 2:
             print("unifer config set: error: give KEY VALUE, e.g. ollama.timeout 10", file=sys.stderr)
-            return EXIT_USAGE
+            return ExitCode.USAGE
         set_value(*args.values)
         print(f"{args.values[0]} = {args.values[1]} (saved to {config_path()})")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _positive_int(text: str) -> int:
@@ -286,24 +289,24 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from ..config import ConfigError
-    from ..vision import ModelError
+    from ..pipeline import ModelError
 
     try:
-        return args.handler(args)
+        return int(args.handler(args))
     except ConfigError as exc:
         print(f"unifer: config error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except ModelError as exc:
         print(f"unifer: error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return ExitCode.FAILED
     except BrokenPipeError:  # `unifer analyze ... | head`: the reader left, nothing to report
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
-        return EXIT_OK
+        return ExitCode.OK
     except OSError as exc:  # output file or annotate folder not writable, disk full
         print(f"unifer: error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return ExitCode.FAILED
     except KeyboardInterrupt:
-        return 130
+        return ExitCode.INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -18,8 +18,7 @@ import ollama
 from pydantic import ValidationError
 
 from ..config import OllamaConfig
-from ..report.text import fallback_summary
-from ..result import Analysis, Description
+from ..result import Analysis, Description, fallback_summary
 from .fusion import fuse_label
 from .host import RemoteHostRefused, resolve_host
 from .prompt import build_messages

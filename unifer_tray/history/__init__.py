@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -47,8 +48,13 @@ class Record:
     id: int
     created: float
     source_type: str
-    analysis: dict
+    analysis: Analysis  # its `source` is the source type: a path can itself be personal
     thumbnails: list[str]  # base64 JPEG face crops, only with the separate opt-in
+
+    def to_dict(self) -> dict[str, Any]:
+        """The shape `history list/show/export --format json(l)` print: the record's fields,
+        then the analysis's."""
+        return {"id": self.id, "created": self.created, "source_type": self.source_type, **self.analysis.to_dict()}
 
 
 def default_folder() -> Path:
@@ -160,7 +166,7 @@ class History:
         if not self.enabled:
             raise HistoryError("history is off; turn it on with `unifer history enable`")
         document = analysis.to_dict()
-        document.pop("source", None)  # a file path can itself be personal; the source type is enough
+        document["source"] = source_type  # a file path can itself be personal; the source type is enough
         payload = {
             "source_type": source_type,
             "analysis": document,
@@ -193,9 +199,8 @@ class History:
                     "the history cannot be decrypted with the key in the keyring (a different or replaced key). "
                     "Delete it with `unifer history disable --delete`"
                 ) from None
-            result.append(
-                Record(record_id, created, payload["source_type"], payload["analysis"], payload["thumbnails"])
-            )
+            analysis = Analysis.from_dict({"source": payload["source_type"], **payload["analysis"]})
+            result.append(Record(record_id, created, payload["source_type"], analysis, payload["thumbnails"]))
         return result
 
     def get(self, record_id: int) -> Record:

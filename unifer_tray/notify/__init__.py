@@ -1,18 +1,21 @@
 """Native notifications behind one small interface, with backends picked at run time.
 
-Order: desktop-notifier (D-Bus on Linux, the modern APIs on macOS and Windows), then plyer,
-then the tray icon's own message, which is always there.
+The backends live in `handlers/`, in the order `handlers.default_backends()` gives; the tray
+and `unifer doctor` both ask it, so they always agree on what would be used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from ..backends import Backend, first_available
+from ..platform import NOT_OWNED, name_owned
 
 APP_NAME = "UniFER"
+log = logging.getLogger("unifer_tray.notify")
 
 
 @dataclass
@@ -26,9 +29,49 @@ class Notifier(Backend, Protocol):
     def send(self, notification: Notification) -> None: ...
 
 
-def choose(backends: list[Notifier]) -> tuple[Notifier, list[str]]:
+def server_present() -> tuple[bool, str]:
+    """Is a freedesktop notification server on the session bus? desktop-notifier and
+    notify-send both 'succeed' silently without one, so we ask the bus first."""
+    present, why = name_owned("org.freedesktop.Notifications")
+    if why == NOT_OWNED:
+        return False, "no notification server is running (install and start one, e.g. dunst or your desktop's)"
+    return present, why
+
+
+def choose(backends: Sequence[Notifier]) -> tuple[Notifier, list[str]]:
     """The first available backend, and hints about the ones skipped before it."""
     backend, hints = first_available(backends)
     if backend is None:
-        raise RuntimeError("no notification backend at all")  # the tray backend is always available
+        raise RuntimeError("no notification backend at all")  # the last backend is always available
     return backend, hints
+
+
+class Notifications:
+    """Sends through the first available backend; if that one fails at send time, through the
+    last one (the tray icon's own message), which cannot fail."""
+
+    def __init__(self, backends: Sequence[Notifier]) -> None:
+        self.backends = list(backends)
+        self.active, self.skipped = choose(self.backends)
+        self.fallback = self.backends[-1]
+        for hint in self.skipped:
+            log.info("notification backend skipped: %s", hint)
+        log.info("notifications via %s", self.active.name)
+
+    def attach_icon(self, icon: object) -> None:
+        """Hand the tray icon to the backends that show messages on it."""
+        for backend in self.backends:
+            if hasattr(backend, "icon"):
+                backend.icon = icon
+
+    def send(self, notification: Notification) -> str:
+        """The name of the backend that delivered it."""
+        used = self.active
+        try:
+            used.send(notification)
+        except Exception as exc:
+            log.warning("%s failed (%s); using %s", used.name, exc, self.fallback.name)
+            used = self.fallback
+            used.send(notification)
+        log.info("notified via %s: %s | %s", used.name, notification.title, notification.body.replace("\n", " / "))
+        return used.name

@@ -8,8 +8,12 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from html import escape
+from typing import TYPE_CHECKING
 
 from ..result import LABELS
+
+if TYPE_CHECKING:
+    from ..history import Record
 
 COLOURS = {
     "neutral": "#9e9e9e",
@@ -53,15 +57,15 @@ def _timeline(points: list[tuple[float, str]]) -> str:
     return f"<svg width='820' height='{24 * len(LABELS) + 10}' font-size='12'>{''.join(dots)}{axis}</svg><p>{span}</p>"
 
 
-def render_dashboard(records: list) -> str:
-    faces = [(r.created, r.source_type, face) for r in records for face in r.analysis["faces"]]
-    by_label = Counter(face["expression"] for _, _, face in faces)
+def render_dashboard(records: list[Record]) -> str:
+    faces = [(r.created, r.source_type, face) for r in records for face in r.analysis.faces]
+    by_label = Counter(face.expression for _, _, face in faces)
     by_source = Counter(r.source_type for r in records)
     rows = "".join(
         f"<tr><td>{r.id}</td><td>{datetime.fromtimestamp(r.created):%Y-%m-%d %H:%M:%S}</td>"
-        f"<td>{escape(r.source_type)}</td><td>{len(r.analysis['faces'])}</td>"
-        f"<td>{escape(', '.join(f['expression'] for f in r.analysis['faces']) or 'no face')}</td>"
-        f"<td>{escape((r.analysis.get('description') or {}).get('summary') or '')}</td></tr>"
+        f"<td>{escape(r.source_type)}</td><td>{len(r.analysis.faces)}</td>"
+        f"<td>{escape(', '.join(f.expression for f in r.analysis.faces) or 'no face')}</td>"
+        f"<td>{escape(r.analysis.description.summary if r.analysis.description else '')}</td></tr>"
         for r in reversed(records)
     )
     return (
@@ -70,7 +74,7 @@ def render_dashboard(records: list) -> str:
         "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3em;text-align:left}"
         "</style></head><body><h1>UniFER history</h1>"
         f"<p>{len(records)} records, {len(faces)} faces. Everything here was decrypted on this computer.</p>"
-        f"<h2>Expressions over time</h2>{_timeline([(t, face['expression']) for t, _, face in faces])}"
+        f"<h2>Expressions over time</h2>{_timeline([(t, face.expression) for t, _, face in faces])}"
         f"<h2>Per expression</h2>{_bars(by_label, list(LABELS))}"
         f"<h2>Per source</h2>{_bars(by_source, ['screen', 'screen region', 'webcam', 'file'])}"
         "<h2>Records</h2><table><tr><th>id</th><th>time</th><th>source</th><th>faces</th><th>expressions</th>"

@@ -11,9 +11,9 @@ from html import escape
 
 import numpy as np
 
-from ..result import LABELS, Analysis
+from ..result import LABELS, Analysis, fallback_summary
 from .annotate import annotate
-from .text import disagreement, fallback_summary
+from .text import disagreement
 
 DISCLAIMER = (
     "Automatic expression reading is an estimate of visible facial configurations, not of what "

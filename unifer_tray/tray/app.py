@@ -1,9 +1,13 @@
-"""The tray application: menu, hotkeys and IPC turn into capture jobs for one worker thread.
+"""The tray application: a shell that turns menu items, hotkeys and IPC into capture jobs for one
+worker thread, and shows what the pipeline and the outcome step return.
 
 Concurrency rule (see docs/adr/0004-tray.md): while the region overlay is open, further region
 requests are ignored (coalesced); any new capture request replaces a pending one and cancels
 the description of the one running (a newer capture supersedes it), so the tray never stacks
 overlays or queues stale work.
+
+Every collaborator (pipeline, captures, notifications, history, report server, hotkeys) can be
+passed in, which is how tests/tray/test_app.py checks those rules without a desktop.
 """
 
 from __future__ import annotations
@@ -13,35 +17,32 @@ import logging
 import queue
 import threading
 import time
-from datetime import datetime
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-
-from ..capture import CaptureError, screen
-from ..capture.overlay import select_region
+from .. import platform
+from ..capture import CaptureError
+from ..capture.sources import Captured, Captures
 from ..config import Config, config_path
 from ..helpers import open_in_browser
 from ..history import History, HistoryError
-from ..notify import Notification, choose
-from ..notify.desktop import DesktopNotifierBackend
-from ..notify.plyer_backend import PlyerBackend
-from ..notify.tray_message import TrayMessageBackend
-from ..report.html import DISCLAIMER, render
+from ..hotkeys import Hotkeys
+from ..notify import Notification, Notifications
+from ..outcome import finish
+from ..report.html import DISCLAIMER
 from ..report.server import ReportServer
-from ..report.text import notification_body, notification_title
+from ..resources.icons import icon_image
 from ..supersede import Supersede
 from . import dialogs
-from .host import NO_TRAY_HINT, tray_host_present
-from .hotkeys import Hotkeys
-from .icons import icon_image
+from .actions import Action
 from .instance import SingleInstance
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
 
 log = logging.getLogger("unifer_tray.tray")
+IconState = Literal["idle", "busy", "attention"]
 FIRST_RUN_TEXT = (
     "UniFER reads the facial expressions in a screen region, a webcam snapshot or an image, on this "
     "computer. It is not a lie detector or a diagnosis. Nothing is stored or sent anywhere without "
@@ -49,62 +50,76 @@ FIRST_RUN_TEXT = (
 )
 
 
+def default_pipeline(config: Config) -> Pipeline:
+    """Loaded at the first capture (about 0.3 s): onnxruntime, the models and the describe
+    layer are not needed by an idle tray."""
+    from ..pipeline import Pipeline
+
+    return Pipeline.from_config(config.ollama if config.tray.describe else None, speed="screen")
+
+
+def default_notifications() -> Notifications:
+    from ..notify.handlers import default_backends
+
+    return Notifications(default_backends())
+
+
 class TrayApp:
-    def __init__(self, config: Config):
+    def __init__(
+        self,
+        config: Config,
+        *,
+        pipeline: Callable[[], Pipeline] | None = None,
+        captures: Captures | None = None,
+        notifications: Notifications | None = None,
+        history: History | None = None,
+        reports: ReportServer | None = None,
+        hotkeys: Hotkeys | None = None,
+    ):
         self.config = config
+        self._make_pipeline = pipeline or (lambda: default_pipeline(self.config))
         self._pipeline: Pipeline | None = None
-        self.reports = ReportServer()
+        self.captures = captures or Captures(config.camera)
+        self.notifications = notifications or default_notifications()
+        self.history = history or History(retention_days=config.history.retention_days)
+        self.reports = reports or ReportServer()
+        self.hotkeys = hotkeys or Hotkeys()
         self.supersede = Supersede()
-        self.tray_message = TrayMessageBackend()
-        self.notifier, hints = choose([DesktopNotifierBackend(), PlyerBackend(), self.tray_message])
-        for hint in hints:
-            log.info("notification backend skipped: %s", hint)
-        log.info("notifications via %s", self.notifier.name)
-        self.jobs: queue.Queue = queue.Queue(maxsize=1)
+        self.jobs: queue.Queue[Action | None] = queue.Queue(maxsize=1)
         self.overlay_open = threading.Event()
         self.last_report: tuple[str, str] | None = None  # (url, suggested file name)
-        self.hotkeys = Hotkeys()
-        self.history = History(retention_days=config.history.retention_days)
-        self.icon = None
+        self.icon: Any = None  # a pystray.Icon once run() made it
         self.instance: SingleInstance | None = None
+        self.started = time.monotonic()
 
     @property
     def pipeline(self) -> Pipeline:
-        """Loaded at the first capture (about 0.3 s): onnxruntime, the models and the
-        describe layer are not needed by an idle tray."""
         if self._pipeline is None:
-            from ..pipeline import Pipeline
-            from ..vision.detector import SCREEN_SETTINGS
-
-            self._pipeline = Pipeline(SCREEN_SETTINGS, describer=self._describer())
+            self._pipeline = self._make_pipeline()
         return self._pipeline
 
-    def _describer(self):
-        if not self.config.tray.describe:
-            return None
-        from ..describe import Describer
-
-        return Describer(self.config.ollama)
-
     # -- requests from the menu, hotkeys and IPC --------------------------------------------
-    def trigger(self, action: str) -> str:
-        if action == "ping":
+    def trigger(self, action: Action) -> str:
+        if action is Action.PING:
             return "pong"
-        if action == "quit":
+        if action is Action.QUIT:
             threading.Thread(target=self.quit, daemon=True).start()
             return "quitting"
-        if action == "region" and self.overlay_open.is_set():
+        if action is Action.REGION and self.overlay_open.is_set():
             log.info("region overlay already open: request ignored")
             return "overlay already open"
         self._replace_pending(action)
         return "queued"
 
-    def _replace_pending(self, job: str | None) -> None:
+    def _replace_pending(self, job: Action | None) -> None:
         """Queue `job` in place of any pending one, cancelling the running description."""
         self.supersede.new_token()
         with contextlib.suppress(queue.Empty):
             self.jobs.get_nowait()
         self.jobs.put_nowait(job)
+
+    def start_worker(self) -> None:
+        threading.Thread(target=self._worker, name="unifer-worker", daemon=True).start()
 
     def _worker(self) -> None:
         while True:
@@ -116,7 +131,7 @@ class TrayApp:
             try:
                 captured = self._capture(action)
                 if captured is not None:
-                    failed = not self._analyze(*captured)
+                    failed = not self._analyze(captured)
             except CaptureError as exc:
                 failed = True
                 self._notify(Notification("Capture failed", str(exc)))
@@ -126,77 +141,42 @@ class TrayApp:
                 self._notify(Notification("Analysis failed", f"{type(exc).__name__}: {exc}"))
             self._set_state("attention" if failed else "idle")
 
-    def _capture(self, action: str) -> tuple[np.ndarray | str, str] | None:
-        """(pixels or a file path, source type), or None if the user cancelled."""
-        if action == "screen":
-            pixels, _ = screen.grab()
-            return pixels, "screen"
-        if action == "webcam":
-            from ..capture import webcam
-
-            camera = self.config.camera
-            return webcam.snapshot(webcam.camera_source(camera.source), camera.warmup_frames, camera.backend), "webcam"
-        if action == "file":
+    def _capture(self, action: Action) -> Captured | None:
+        """None if the user cancelled."""
+        if action is Action.SCREEN:
+            return self.captures.screen()
+        if action is Action.WEBCAM:
+            return self.captures.webcam()
+        if action is Action.FILE:
             path = dialogs.ask_open_image()
-            return (path, "file") if path else None
-        # region: a frozen full-desktop shot, the overlay over it, then its crop
-        pixels, origin = screen.grab()
-        self.overlay_open.set()
-        try:
-            region = select_region(pixels, origin, screen.monitors())
-        finally:
-            self.overlay_open.clear()
-        if region is None:
-            return None
-        x, y = region.left - origin.left, region.top - origin.top
-        return np.ascontiguousarray(pixels[y : y + region.height, x : x + region.width]), "screen region"
+            return Captured(path, "file") if path else None
+        return self.captures.region(self.overlay_open)
 
-    def _analyze(self, image: np.ndarray | str, source: str) -> bool:
-        """`source` is the kind of capture (screen, screen region, webcam, file), never a path."""
-        shown = image if isinstance(image, str) else source  # the report may name the file
-        analysis, rgb = self.pipeline.run(image, source=shown, cancel=self.supersede.new_token())
-        if rgb is not None:
-            created = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
-            models = [info.version for info in self.pipeline.analyzer.models]
-            url = self.reports.publish(render(analysis, rgb, models, created))
-            self.last_report = (url, f"unifer-report-{created.replace(':', '').replace(' ', '-')}.html")
+    def _analyze(self, captured: Captured) -> bool:
+        """Pipeline, outcome, then show and keep what it says; False if something failed."""
+        shown = captured.image if isinstance(captured.image, str) else captured.kind  # the report may name a file
+        analysis, rgb = self.pipeline.run(captured.image, source=shown, cancel=self.supersede.new_token())
+        keep = rgb is not None and self.history.enabled
+        outcome = finish(
+            analysis, rgb, self.pipeline.model_versions, thumbnails=keep and self.history.thumbnails_allowed
+        )
+        if outcome.report_html is not None:
+            self.last_report = (self.reports.publish(outcome.report_html), outcome.report_name)
             self._update_menu()
-        self._notify(Notification(notification_title(analysis), notification_body(analysis), self.open_last_report))
-        if rgb is not None and self.history.enabled:
+        self._notify(Notification(outcome.title, outcome.body, self.open_last_report))
+        if keep:
             try:
-                self.history.add(analysis, source, self._thumbnails(analysis, rgb))
+                self.history.add(analysis, captured.kind, outcome.thumbnails)
             except HistoryError as exc:
                 self._notify(Notification("History not saved", str(exc)))
                 return False
         return analysis.ok
 
-    def _thumbnails(self, analysis, rgb: np.ndarray) -> list[str] | None:
-        """Small face crops, only when the user separately allowed them."""
-        if not self.history.thumbnails_allowed:
-            return None
-        import base64
-
-        from ..imaging import encode_jpeg, resize_to
-
-        crops = []
-        for face in analysis.faces[:8]:
-            x, y, w, h = face.box
-            crop = resize_to(rgb[y : y + h, x : x + w], (96, 96), area=True)
-            crops.append(base64.b64encode(encode_jpeg(crop)).decode())
-        return crops
-
     def _notify(self, notification: Notification) -> None:
         if not self.config.tray.notifications:
             log.info("notification (off in settings): %s", notification.title)
             return
-        try:
-            self.notifier.send(notification)
-        except Exception as exc:
-            log.warning("%s failed (%s); using the tray message", self.notifier.name, exc)
-            self.tray_message.send(notification)
-        log.info(
-            "notified via %s: %s | %s", self.notifier.name, notification.title, notification.body.replace("\n", " / ")
-        )
+        self.notifications.send(notification)
 
     # -- menu actions ---------------------------------------------------------------------------
     def open_last_report(self) -> None:
@@ -209,7 +189,7 @@ class TrayApp:
         url, name = self.last_report
         html = self.reports.html(url)
         target = dialogs.ask_save_report(name) if html else None
-        if target:
+        if target and html:
             Path(target).write_text(html, encoding="utf-8")
 
     def open_settings(self) -> None:
@@ -219,10 +199,10 @@ class TrayApp:
             path.write_text("# UniFER tray settings: see the README's configuration section.\n", encoding="utf-8")
         open_in_browser(path.as_uri())
 
-    def toggle(self, name: str) -> None:
+    def toggle(self, name: Literal["describe", "notifications"]) -> None:
         setattr(self.config.tray, name, not getattr(self.config.tray, name))
         if name == "describe" and self._pipeline is not None:
-            self._pipeline.describer = self._describer()
+            self._pipeline.describe_with(self.config.ollama if self.config.tray.describe else None)
         self._update_menu()
 
     def open_history(self) -> None:
@@ -275,16 +255,16 @@ class TrayApp:
             self.icon.stop()
 
     # -- the icon -------------------------------------------------------------------------------
-    def _menu(self):
+    def _menu(self) -> Any:
         import pystray
 
         item, separator = pystray.MenuItem, pystray.Menu.SEPARATOR
         hotkey = self.config.tray.hotkey_region.replace("<", "").replace(">", "").title()
         return pystray.Menu(
-            item(f"Analyze screen region ({hotkey})", lambda: self.trigger("region"), default=True),
-            item("Analyze full screen", lambda: self.trigger("screen")),
-            item("Webcam snapshot", lambda: self.trigger("webcam")),
-            item("Analyze image file…", lambda: self.trigger("file")),
+            item(f"Analyze screen region ({hotkey})", lambda: self.trigger(Action.REGION), default=True),
+            item("Analyze full screen", lambda: self.trigger(Action.SCREEN)),
+            item("Webcam snapshot", lambda: self.trigger(Action.WEBCAM)),
+            item("Analyze image file…", lambda: self.trigger(Action.FILE)),
             separator,
             item("Open last report", self.open_last_report, enabled=lambda _: self.last_report is not None),
             item("Save report…", self.save_report, enabled=lambda _: self.last_report is not None),
@@ -316,7 +296,7 @@ class TrayApp:
             item("Quit", self.quit),
         )
 
-    def _set_state(self, state: str) -> None:
+    def _set_state(self, state: IconState) -> None:
         if self.icon is not None:
             self.icon.icon = icon_image(state, history=self.history.enabled)
 
@@ -324,25 +304,26 @@ class TrayApp:
         if self.icon is not None:
             self.icon.update_menu()
 
-    def _ready(self, icon) -> None:
+    def _ready(self, icon: Any) -> None:
         """Runs once the icon exists: arm hotkeys and IPC, start the worker, say hello."""
         icon.visible = True
-        threading.Thread(target=self._worker, name="unifer-worker", daemon=True).start()
+        self.start_worker()
         self._purge_daily()
         usable, why = self.hotkeys.is_available()
-        problem = why if not usable else self.hotkeys.start(self._hotkey_bindings())
+        problem = why if not usable else self.hotkeys.start(self.hotkey_bindings())
         if problem:
             self._notify(Notification("Hotkeys unavailable", problem))
-        if not tray_host_present():
+        if not platform.tray_host_present():
             log.warning("no system tray host")
-            self._notify(Notification("No system tray", NO_TRAY_HINT))
-        self.instance.serve(self.trigger)  # last: answering `--trigger ping` means fully ready
+            self._notify(Notification("No system tray", platform.NO_TRAY_HINT))
+        if self.instance is not None:
+            self.instance.serve(self.trigger)  # last: answering `--trigger ping` means fully ready
         log.info("UniFER tray ready (%.2f s after start)", time.monotonic() - self.started)
 
-    def _hotkey_bindings(self) -> dict:
-        bindings = {self.config.tray.hotkey_region: lambda: self.trigger("region")}
+    def hotkey_bindings(self) -> dict[str, Callable[[], str]]:
+        bindings = {self.config.tray.hotkey_region: lambda: self.trigger(Action.REGION)}
         if self.config.tray.hotkey_webcam.lower() not in ("", "off", "none"):
-            bindings[self.config.tray.hotkey_webcam] = lambda: self.trigger("webcam")
+            bindings[self.config.tray.hotkey_webcam] = lambda: self.trigger(Action.WEBCAM)
         return bindings
 
     def run(self, instance: SingleInstance, started: float, first_run: bool) -> None:
@@ -350,7 +331,7 @@ class TrayApp:
 
         self.instance, self.started = instance, started
         self.icon = pystray.Icon("unifer-tray", icon_image(history=self.history.enabled), "UniFER", self._menu())
-        self.tray_message.icon = self.icon
+        self.notifications.attach_icon(self.icon)
         if first_run:
             self._notify(Notification("UniFER is in your tray", FIRST_RUN_TEXT))
         self.icon.run(setup=self._ready)

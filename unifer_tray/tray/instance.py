@@ -16,8 +16,9 @@ from pathlib import Path
 
 import platformdirs
 
+from .actions import Action
+
 log = logging.getLogger("unifer_tray.instance")
-ACTIONS = ("region", "screen", "webcam", "quit", "ping")
 
 
 def _runtime_dir() -> Path:
@@ -36,12 +37,12 @@ def _key_file() -> Path:
     return _runtime_dir() / "tray.key"
 
 
-def send(action: str, timeout: float = 5.0) -> str:
+def send(action: Action, timeout: float = 5.0) -> str:
     """Deliver an action to the running tray; raises ConnectionError if none is running."""
     try:
         key = _key_file().read_bytes()
         with Client(_address(), authkey=key) as connection:
-            connection.send(action)
+            connection.send(action.value)
             if connection.poll(timeout):
                 return connection.recv()
             return "sent"
@@ -56,7 +57,7 @@ class SingleInstance:
     def acquire(self) -> bool:
         """True if this process is now the tray; False if another one answers."""
         try:
-            send("ping", timeout=2)
+            send(Action.PING, timeout=2)
             return False
         except ConnectionError:
             pass
@@ -70,13 +71,14 @@ class SingleInstance:
         self._listener = Listener(address, authkey=key)
         return True
 
-    def serve(self, handler: Callable[[str], str]) -> None:
+    def serve(self, handler: Callable[[Action], str]) -> None:
         def loop() -> None:
             while self._listener is not None:
                 try:
                     with self._listener.accept() as connection:
-                        action = connection.recv()
-                        reply = handler(action) if action in ACTIONS else f"unknown action {action!r}"
+                        word = connection.recv()
+                        action = Action.parse(word)
+                        reply = handler(action) if action else f"unknown action {word!r}"
                         connection.send(reply)
                 except (OSError, EOFError) as exc:
                     if self._listener is None:

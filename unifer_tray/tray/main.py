@@ -9,6 +9,9 @@ import time
 
 import platformdirs
 
+from ..cli.exit_codes import ExitCode
+from .actions import Action
+
 
 def _first_run() -> bool:
     """True once per user: the first launch shows what the app does and does not do."""
@@ -25,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="unifer-tray", description="UniFER in the system tray.")
     parser.add_argument(
         "--trigger",
-        choices=["region", "screen", "webcam", "quit", "ping"],
+        choices=[action.value for action in Action],
         help="send this action to the running tray (bind it to an OS shortcut)",
     )
     parser.add_argument("--verbose", action="store_true", help="log to stderr")
@@ -39,11 +42,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.trigger:
         try:
-            print(send(args.trigger))
+            print(send(Action(args.trigger)))
         except ConnectionError as exc:
             print(f"unifer-tray: {exc}", file=sys.stderr)
-            return 1
-        return 0
+            return ExitCode.FAILED
+        return ExitCode.OK
 
     from ..config import ConfigError, load_config
 
@@ -51,13 +54,13 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config()
     except ConfigError as exc:
         print(f"unifer-tray: config error: {exc}", file=sys.stderr)
-        return 2
+        return ExitCode.USAGE
     for warning in config.warnings:
         logging.getLogger("unifer_tray").warning("config: %s", warning)
     instance = SingleInstance()
     if not instance.acquire():
         print("UniFER tray is already running (use `unifer-tray --trigger region` to capture).")
-        return 0
+        return ExitCode.OK
     try:
         from .app import TrayApp
 
@@ -65,10 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # no display, no tray backend: say so instead of a traceback
         print(f"unifer-tray: cannot start the tray: {exc}", file=sys.stderr)
         print("unifer-tray: run `unifer doctor` to see what is missing", file=sys.stderr)
-        return 1
+        return ExitCode.FAILED
     finally:
         instance.release()
-    return 0
+    return ExitCode.OK
 
 
 if __name__ == "__main__":

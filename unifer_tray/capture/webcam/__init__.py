@@ -29,7 +29,7 @@ class CameraBackend(Backend, Protocol):
         Raises `cannot_open(source)` when the source does not open."""
 
 
-def backends() -> list[CameraBackend]:
+def default_backends() -> list[CameraBackend]:
     from .gstreamer import GStreamerCamera
     from .opencv import OpenCVCamera
 
@@ -38,7 +38,7 @@ def backends() -> list[CameraBackend]:
 
 def choose(preferred: str = "auto") -> tuple[CameraBackend, list[str]]:
     """The preferred backend, or the first available one, and hints about those skipped."""
-    candidates = backends()
+    candidates = default_backends()
     names = [backend.name for backend in candidates]
     if preferred != "auto":
         if preferred not in names:

@@ -8,26 +8,22 @@ implementation, which runs in its own process and cannot be disturbed.
 
 from __future__ import annotations
 
-import platform
 import shutil
 
-from ..helpers import system_program_environment
-from . import APP_NAME, Notification
-from .dbus_server import server_present
+from ... import platform
+from ...helpers import system_program_environment
+from .. import APP_NAME, Notification, server_present
 
 
 class PlyerBackend:
     name = "plyer"
-
-    def _linux(self) -> bool:
-        return platform.system() not in ("Darwin", "Windows")
 
     def is_available(self) -> tuple[bool, str]:
         try:
             import plyer  # noqa: F401
         except ImportError:
             return False, "not installed (pip install plyer)"
-        if self._linux():
+        if platform.has_freedesktop_bus():
             if not shutil.which("notify-send"):
                 return False, "notify-send is missing (install libnotify-bin)"
             return server_present()
@@ -38,7 +34,7 @@ class PlyerBackend:
             self._send(notification)
 
     def _send(self, notification: Notification) -> None:
-        if self._linux():
+        if platform.has_freedesktop_bus():
             from plyer.platforms.linux.notification import NotifySendNotification
 
             NotifySendNotification().notify(title=notification.title, message=notification.body, app_name=APP_NAME)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from . import Notification
+from .. import Notification
 
 log = logging.getLogger("unifer_tray.notify")
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import platform
 import threading
-from pathlib import Path
 
-from . import APP_NAME, Notification
-from .dbus_server import server_present
+from ... import platform
+from ...resources import icon_path
+from .. import APP_NAME, Notification, server_present
 
 
 class DesktopNotifierBackend:
@@ -23,7 +22,7 @@ class DesktopNotifierBackend:
             import desktop_notifier  # noqa: F401
         except ImportError:
             return False, "not installed (pip install desktop-notifier)"
-        if platform.system() not in ("Darwin", "Windows"):
+        if platform.has_freedesktop_bus():
             return server_present()
         return True, ""
 
@@ -33,7 +32,7 @@ class DesktopNotifierBackend:
 
         self._loop = asyncio.new_event_loop()
         threading.Thread(target=self._loop.run_forever, name="unifer-notify", daemon=True).start()
-        icon = Icon(path=Path(__file__).resolve().parents[1] / "tray" / "unifer.png")  # not the default Python logo
+        icon = Icon(path=icon_path())  # not the default Python logo
         self._notifier = DesktopNotifier(app_name=APP_NAME, app_icon=icon)
 
     def send(self, notification: Notification) -> None:

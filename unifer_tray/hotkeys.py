@@ -7,8 +7,9 @@ shortcut instead.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
+
+from . import platform
 
 WAYLAND_HINT = (
     "Global hotkeys are not available under Wayland. Bind `unifer-tray --trigger region` to a "
@@ -21,10 +22,11 @@ class Hotkeys:
         self._listener = None
 
     def is_available(self) -> tuple[bool, str]:
-        if os.environ.get("XDG_SESSION_TYPE") == "wayland" or (
-            os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("DISPLAY")
-        ):
+        session = platform.session()
+        if session == "wayland":
             return False, WAYLAND_HINT
+        if session == "none":
+            return False, "no graphical display (DISPLAY is not set): start the tray inside a desktop session"
         try:
             from pynput import keyboard  # noqa: F401  (fails without a display)
         except Exception as exc:
@@ -32,7 +34,7 @@ class Hotkeys:
             return False, f"global hotkeys are unavailable ({reason}); use the tray menu or `unifer-tray --trigger`"
         return True, ""
 
-    def start(self, bindings: dict[str, Callable[[], None]]) -> str | None:
+    def start(self, bindings: dict[str, Callable[[], object]]) -> str | None:
         """Arm the hotkeys; a message for the user if they cannot work, else None."""
         from pynput import keyboard
 

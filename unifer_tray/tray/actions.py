@@ -1,0 +1,27 @@
+"""What the tray can be asked to do: the menu, the hotkeys and `unifer-tray --trigger` all send
+these, and their values are the words that travel over the control socket."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Action(str, Enum):
+    REGION = "region"
+    SCREEN = "screen"
+    WEBCAM = "webcam"
+    FILE = "file"
+    QUIT = "quit"
+    PING = "ping"
+
+    @property
+    def captures(self) -> bool:
+        """A capture job for the worker, as opposed to a control word."""
+        return self not in (Action.QUIT, Action.PING)
+
+    @classmethod
+    def parse(cls, word: object) -> Action | None:
+        try:
+            return cls(word)
+        except ValueError:
+            return None
