@@ -24,7 +24,7 @@ from unifer_tray.describe.reply import parse_reply
 from unifer_tray.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 from ollama_stub import OllamaStub, valid_reply  # noqa: E402
 
 

@@ -14,11 +14,6 @@ class Action(str, Enum):
     QUIT = "quit"
     PING = "ping"
 
-    @property
-    def captures(self) -> bool:
-        """A capture job for the worker, as opposed to a control word."""
-        return self not in (Action.QUIT, Action.PING)
-
     @classmethod
     def parse(cls, word: object) -> Action | None:
         try:

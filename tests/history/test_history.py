@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 from ollama_stub import OllamaStub
+from required import require_tools
 from secret_service import SecretService
+
+pytestmark = pytest.mark.desktop  # a private D-Bus session with GNOME Keyring
 
 UNIFER = str(Path(sys.executable).with_name("unifer"))
 TOOLS = ["dbus-daemon", "dbus-send", "gnome-keyring-daemon", "secret-tool"]
@@ -22,14 +25,7 @@ TOOLS = ["dbus-daemon", "dbus-send", "gnome-keyring-daemon", "secret-tool"]
 
 @pytest.fixture(scope="module")
 def secrets():
-    import shutil
-
-    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
-    if missing:
-        message = f"Secret Service test tools missing: {', '.join(missing)}"
-        if os.environ.get("CI") or os.environ.get("UNIFER_REQUIRE_DESKTOP") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+    require_tools(TOOLS, "Secret Service test tools")
     service = SecretService().start()
     yield service
     service.stop()

@@ -15,7 +15,7 @@ import pytest
 
 from unifer_tray.vision import models
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 MANIFEST_KEYS = {
     "file",
     "task",

@@ -1,0 +1,92 @@
+"""The import contract: data flows one way (capture -> vision -> describe -> result -> outcome ->
+notify/report/history), and the shells stay shells.
+
+Direct imports are checked, lazy ones inside functions included: the tray and the CLI reach
+vision, describe and imaging only through `pipeline` and `outcome`, which are their facade.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).parents[1] / "unifer_tray"
+
+# (importing package or module, packages it must never import)
+FORBIDDEN = [
+    ("tray", ["vision", "describe", "imaging"]),
+    ("cli", ["vision", "describe", "imaging"]),
+    ("describe", ["report", "tray", "cli", "notify", "history", "outcome"]),
+    ("doctor", ["tray"]),
+    ("vision", ["describe", "tray", "notify", "capture", "history", "report", "outcome", "pipeline", "cli"]),
+    ("result", ["vision", "describe", "report", "tray", "notify", "history", "capture", "cli", "outcome"]),
+    ("capture", ["vision", "describe", "report", "tray", "notify", "history", "outcome", "pipeline", "cli"]),
+    ("notify", ["vision", "describe", "tray", "pipeline", "history", "cli"]),
+    ("report", ["vision", "describe", "tray", "notify", "pipeline", "cli"]),
+    ("history", ["vision", "describe", "tray", "notify", "pipeline", "cli", "report"]),
+]
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(source: str, module: str, is_package: bool = False) -> set[str]:
+    """Absolute names of the unifer_tray modules that `source` (the text of `module`) imports."""
+    found: set[str] = set()
+    package = module if is_package else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                origin = ".".join(base + ([node.module] if node.module else []))
+            else:
+                origin = node.module or ""
+            found.add(origin)
+            found |= {f"{origin}.{alias.name}" for alias in node.names}  # `from .. import vision`
+    return {name for name in found if name == "unifer_tray" or name.startswith("unifer_tray.")}
+
+
+def part_of(name: str, area: str) -> bool:
+    target = f"unifer_tray.{area}"
+    return name == target or name.startswith(target + ".")
+
+
+def violations() -> list[str]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = module_name(path)
+        imported = imports_of(path.read_text(encoding="utf-8"), module, path.name == "__init__.py")
+        for area, banned in FORBIDDEN:
+            if not part_of(module, area):
+                continue
+            for name in sorted(imported):
+                for other in banned:
+                    if part_of(name, other):
+                        found.append(f"{module} imports {name} ({area} must not import {other})")
+    return found
+
+
+def test_the_import_contract_holds():
+    assert violations() == []
+
+
+def test_the_checker_sees_relative_lazy_and_from_package_imports():
+    source = "def f():\n    from ..vision import FaceAnalyzer\nfrom .. import describe\nimport unifer_tray.imaging\n"
+    names = imports_of(source, "unifer_tray.tray.app")
+    assert {"unifer_tray.vision", "unifer_tray.describe", "unifer_tray.imaging"} <= names
+    assert imports_of("from . import sources", "unifer_tray.capture", is_package=True) == {
+        "unifer_tray.capture",
+        "unifer_tray.capture.sources",
+    }
+
+
+@pytest.mark.parametrize("area", sorted({area for area, _ in FORBIDDEN}))
+def test_every_area_in_the_contract_exists(area):
+    assert (PACKAGE / area).is_dir() or (PACKAGE / f"{area}.py").is_file()

@@ -1,0 +1,269 @@
+"""TrayApp's rules with its collaborators passed in: no desktop, no models, no threads left behind.
+
+The real tray on a real headless desktop is tested in test_tray_e2e.py; these check the rules
+that are hard to provoke there on purpose: hotkey storms while the overlay is open, a newer
+capture superseding a running one, history kept only when it is on, failures as notifications.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from unifer_tray.capture import CaptureError
+from unifer_tray.capture.sources import Captured
+from unifer_tray.config import Config
+from unifer_tray.result import LABELS, Analysis, Face
+from unifer_tray.tray.actions import Action
+from unifer_tray.tray.app import TrayApp
+
+PIXELS = np.full((120, 160, 3), 128, np.uint8)
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.005)
+
+
+def one_face() -> Face:
+    probabilities = dict.fromkeys(LABELS, 0.0) | {"happiness": 0.9, "neutral": 0.1}
+    return Face(
+        box=[40, 30, 50, 50],
+        score=0.95,
+        landmarks=[[0.0, 0.0]] * 6,
+        expression="happiness",
+        confidence=0.9,
+        probabilities=probabilities,
+        intensity="high",
+        compound=None,
+        valence=0.8,
+        arousal=0.4,
+    )
+
+
+class FakePipeline:
+    """Answers at once, or (blocking=True) like a description that runs until superseded."""
+
+    def __init__(self, faces: list[Face] | None = None, blocking: bool = False):
+        self.model_versions = ["fake-model 1.0"]
+        self.faces = faces or []
+        self.blocking = blocking
+        self.sources: list[str] = []
+        self.cancels: list[threading.Event] = []
+
+    def run(self, image, source: str, cancel: threading.Event):
+        self.sources.append(source)
+        self.cancels.append(cancel)
+        if self.blocking and len(self.cancels) == 1:
+            cancel.wait(10)
+        return Analysis(source, PIXELS.shape[1], PIXELS.shape[0], faces=list(self.faces)), PIXELS
+
+    def describe_with(self, ollama) -> None:
+        self.ollama = ollama
+
+
+class FakeCaptures:
+    def __init__(self) -> None:
+        self.regions = 0
+        self.drag_done = threading.Event()
+
+    def screen(self) -> Captured:
+        return Captured(PIXELS, "screen")
+
+    def region(self, overlay_open: threading.Event) -> Captured | None:
+        self.regions += 1
+        overlay_open.set()
+        try:
+            self.drag_done.wait(10)  # the user is still dragging
+        finally:
+            overlay_open.clear()
+        return Captured(PIXELS, "screen region")
+
+    def webcam(self) -> Captured:
+        raise CaptureError("no camera found at index 0: connect a camera")
+
+
+class FakeNotifications:
+    def __init__(self) -> None:
+        self.sent: list = []
+
+    def send(self, notification) -> str:
+        self.sent.append(notification)
+        return "fake"
+
+    def attach_icon(self, icon) -> None:
+        pass
+
+
+class FakeHistory:
+    def __init__(self, enabled: bool, thumbnails: bool = False):
+        self.enabled = enabled
+        self.thumbnails_allowed = thumbnails
+        self.added: list[tuple[Analysis, str, list[str] | None]] = []
+
+    def add(self, analysis: Analysis, source_type: str, thumbnails: list[str] | None = None) -> int:
+        self.added.append((analysis, source_type, thumbnails))
+        return len(self.added)
+
+
+class FakeReports:
+    def __init__(self) -> None:
+        self.pages: list[str] = []
+
+    def publish(self, html: str) -> str:
+        self.pages.append(html)
+        return f"http://127.0.0.1:1/report/{len(self.pages)}"
+
+    def close(self) -> None:
+        pass
+
+
+class FakeHotkeys:
+    def stop(self) -> None:
+        pass
+
+
+def make_app(pipeline: FakePipeline, history: FakeHistory | None = None, **config_changes) -> TrayApp:
+    config = Config()
+    for name, value in config_changes.items():
+        setattr(config.tray, name, value)
+    app = TrayApp(
+        config,
+        pipeline=lambda: pipeline,
+        captures=FakeCaptures(),
+        notifications=FakeNotifications(),
+        history=history or FakeHistory(enabled=False),
+        reports=FakeReports(),
+        hotkeys=FakeHotkeys(),
+    )
+    app.start_worker()
+    return app
+
+
+@pytest.fixture
+def apps():
+    made: list[TrayApp] = []
+    yield made
+    for app in made:
+        app._replace_pending(None)  # ends the worker thread
+
+
+def test_a_hotkey_storm_while_the_overlay_is_open_gives_one_capture(apps):
+    pipeline = FakePipeline()
+    app = make_app(pipeline)
+    apps.append(app)
+    assert app.trigger(Action.REGION) == "queued"
+    wait_for(app.overlay_open.is_set, "the overlay to open")
+    replies = {app.trigger(Action.REGION) for _ in range(50)}
+    assert replies == {"overlay already open"}
+    app.captures.drag_done.set()
+    wait_for(lambda: len(app.notifications.sent) == 1, "the notification")
+    time.sleep(0.1)  # nothing else is queued behind it
+    assert app.captures.regions == 1 and pipeline.sources == ["screen region"]
+    assert app.notifications.sent[0].title == "No face found"
+
+
+def test_a_newer_capture_supersedes_the_running_one_and_replaces_the_pending_one(apps):
+    pipeline = FakePipeline(blocking=True)
+    app = make_app(pipeline)
+    apps.append(app)
+    app.trigger(Action.SCREEN)
+    wait_for(lambda: len(pipeline.cancels) == 1, "the first analysis to start")
+    assert not pipeline.cancels[0].is_set()
+    app.trigger(Action.SCREEN)  # pending, then replaced by the next one
+    app.trigger(Action.SCREEN)
+    assert pipeline.cancels[0].is_set()  # the running description was told to give up
+    wait_for(lambda: len(app.notifications.sent) == 2, "both notifications")
+    time.sleep(0.1)
+    assert len(pipeline.sources) == 2  # the first capture and the newest one; the middle one was dropped
+
+
+@pytest.mark.parametrize("thumbnails", [False, True])
+def test_history_is_written_only_when_it_is_on(apps, thumbnails):
+    off, on = FakeHistory(enabled=False), FakeHistory(enabled=True, thumbnails=thumbnails)
+    for history in (off, on):
+        app = make_app(FakePipeline(faces=[one_face()]), history)
+        apps.append(app)
+        app.trigger(Action.SCREEN)
+        wait_for(lambda app=app: len(app.notifications.sent) == 1, "the notification")
+    assert off.added == []
+    [(analysis, source_type, crops)] = on.added
+    assert source_type == "screen" and analysis.faces[0].expression == "happiness"
+    assert (crops is not None and len(crops) == 1) if thumbnails else crops is None
+
+
+def test_the_report_and_notification_come_from_the_outcome_step(apps):
+    app = make_app(FakePipeline(faces=[one_face()]))
+    apps.append(app)
+    app.trigger(Action.SCREEN)
+    wait_for(lambda: len(app.notifications.sent) == 1, "the notification")
+    notification = app.notifications.sent[0]
+    assert notification.title == "Happiness 90% · 1 face"
+    assert "clear happiness (90%)" in notification.body
+    assert app.last_report is not None and app.last_report[1].startswith("unifer-report-")
+    assert "fake-model 1.0" in app.reports.pages[0]
+
+
+def test_a_capture_failure_is_a_notification_and_the_tray_goes_on(apps):
+    pipeline = FakePipeline()
+    app = make_app(pipeline)
+    apps.append(app)
+    app.trigger(Action.WEBCAM)
+    wait_for(lambda: len(app.notifications.sent) == 1, "the failure notification")
+    failure = app.notifications.sent[0]
+    assert failure.title == "Capture failed" and "no camera found" in failure.body
+    app.trigger(Action.SCREEN)
+    wait_for(lambda: len(app.notifications.sent) == 2, "the next capture's notification")
+    assert pipeline.sources == ["screen"]
+
+
+def test_notifications_off_in_settings_sends_none(apps):
+    pipeline = FakePipeline()
+    app = make_app(pipeline, notifications=False)
+    apps.append(app)
+    app.trigger(Action.SCREEN)
+    wait_for(lambda: app.last_report is not None, "the report")
+    assert app.notifications.sent == []
+
+
+def test_ping_and_quit_are_answered_without_the_worker(apps):
+    app = make_app(FakePipeline())
+    apps.append(app)
+    assert app.trigger(Action.PING) == "pong"
+    assert app.trigger(Action.QUIT) == "quitting"
+
+
+def test_the_describe_toggle_reaches_the_pipeline(apps):
+    pipeline = FakePipeline()
+    app = make_app(pipeline, describe=True)
+    apps.append(app)
+    assert app.pipeline is pipeline
+    app.toggle("describe")
+    assert pipeline.ollama is None and app.config.tray.describe is False
+    app.toggle("describe")
+    assert pipeline.ollama is app.config.ollama
+
+
+def test_hotkeys_send_the_same_actions_as_the_menu(apps):
+    app = make_app(FakePipeline(), hotkey_webcam="off")
+    apps.append(app)
+    assert list(app.hotkey_bindings()) == [app.config.tray.hotkey_region]
+    app.config.tray.hotkey_webcam = "<ctrl>+<alt>+w"
+    assert list(app.hotkey_bindings()) == [app.config.tray.hotkey_region, "<ctrl>+<alt>+w"]
+
+
+def test_actions_are_the_ipc_words_and_the_trigger_choices():
+    from unifer_tray.tray.main import main
+
+    assert [action.value for action in Action] == ["region", "screen", "webcam", "file", "quit", "ping"]
+    assert Action.parse("file") is Action.FILE and Action.parse("format c:") is None
+    with pytest.raises(SystemExit) as usage:
+        main(["--trigger", "nonsense"])
+    assert usage.value.code == 2
