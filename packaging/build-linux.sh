@@ -22,7 +22,7 @@ dist/unifer/unifer analyze --sample
 # The webcam path: the bundle's GStreamer reads a Motion JPEG clip (what webcams send) through
 # doctor's camera check. Warnings (no display here) are expected; models, config and camera must be ok.
 clip=build/selftest-mjpeg.avi
-.buildenv/bin/python tests/clips.py tests/data/single_face.mp4 "$clip"
+.buildenv/bin/python tests/support/clips.py tests/data/single_face.mp4 "$clip"
 export UNIFER_CAMERA_SOURCE="$clip"
 dist/unifer/unifer doctor || true
 dist/unifer/unifer doctor --json | python3 -c "

@@ -22,7 +22,7 @@ B = TypeVar("B", bound=Backend)
 
 def first_available(backends: Iterable[B]) -> tuple[B | None, list[str]]:
     """The first usable backend (None if there is none), and hints about those skipped."""
-    hints = []
+    hints: list[str] = []
     for backend in backends:
         usable, why = backend.is_available()
         if usable:

@@ -8,6 +8,7 @@ shortcut instead.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from . import platform
 
@@ -19,7 +20,7 @@ WAYLAND_HINT = (
 
 class Hotkeys:
     def __init__(self) -> None:
-        self._listener = None
+        self._listener: Any = None  # a pynput GlobalHotKeys thread once started
 
     def is_available(self) -> tuple[bool, str]:
         session = platform.session()
@@ -39,12 +40,13 @@ class Hotkeys:
         from pynput import keyboard
 
         try:
-            self._listener = keyboard.GlobalHotKeys(bindings)
-            self._listener.start()
-            self._listener.wait()
+            listener = keyboard.GlobalHotKeys(bindings)
+            listener.start()
+            listener.wait()
         except ValueError as exc:
             return f"a hotkey in the config is not valid ({exc}); fix [tray] hotkey_region / hotkey_webcam"
-        if getattr(self._listener, "IS_TRUSTED", True) is False:  # macOS without Accessibility permission
+        self._listener = listener
+        if getattr(listener, "IS_TRUSTED", True) is False:  # macOS without Accessibility permission
             return (
                 "Allow UniFER in System Settings > Privacy & Security > Accessibility for the hotkeys "
                 "to work; until then use the menu-bar icon."

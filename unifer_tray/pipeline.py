@@ -102,7 +102,8 @@ class Pipeline:
         analysis = Analysis(source=source, width=int(rgb.shape[1]), height=int(rgb.shape[0]), faces=faces)
         if self.describer is not None:
             analysis = self.describer.describe(analysis, rgb, cancel)
-            timings["describe"] = analysis.description.elapsed_ms
+            if analysis.description is not None:
+                timings["describe"] = analysis.description.elapsed_ms
         timings["total"] = (time.perf_counter() - start) * 1000
         analysis.timings_ms = {stage: round(ms, 2) for stage, ms in timings.items()}
         return analysis, rgb

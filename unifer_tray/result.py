@@ -30,6 +30,11 @@ LABEL_SYNONYMS = {label: label for label in LABELS} | {
 }
 
 
+def top_label(scores: dict[str, float]) -> str:
+    """The label with the highest score."""
+    return max(scores, key=scores.__getitem__)
+
+
 def canonical_label(word: str) -> str | None:
     """One of LABELS for a label or synonym in any case, else None."""
     return LABEL_SYNONYMS.get(word.strip().lower())

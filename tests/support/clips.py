@@ -1,7 +1,7 @@
 """Motion JPEG copies of the test clips: what most webcams send, and what GStreamer's good
 plugins decode without an H.264 decoder. Used by the tests and by packaging/build-linux.sh.
 
-usage: python tests/clips.py SOURCE.mp4 TARGET.avi
+usage: python tests/support/clips.py SOURCE.mp4 TARGET.avi
 """
 
 from __future__ import annotations

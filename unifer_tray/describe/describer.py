@@ -18,7 +18,7 @@ import ollama
 from pydantic import ValidationError
 
 from ..config import OllamaConfig
-from ..result import Analysis, Description, fallback_summary
+from ..result import Analysis, Description, fallback_summary, top_label
 from .fusion import fuse_label
 from .host import RemoteHostRefused, resolve_host
 from .prompt import build_messages
@@ -45,7 +45,7 @@ class Describer:
     # -- talking to the server (runs in a worker thread) ------------------------------------
     def vision_models(self, client: ollama.Client, host: str) -> list[str]:
         """Installed models that accept images, in the user's order of preference."""
-        installed = {m.model: m for m in client.list().models}
+        installed = {m.model: m for m in client.list().models if m.model}
         preferred = [name for wanted in self.config.preference for name in installed if _matches(name, wanted)]
         ranked = list(dict.fromkeys(preferred + list(installed)))
         return [name for name in ranked if "vision" in self._capabilities_of(client, host, installed[name])]
@@ -63,7 +63,7 @@ class Describer:
 
     def pick_model(self, client: ollama.Client, host: str) -> str:
         if self.config.model != "auto":
-            if not any(_matches(m.model, self.config.model) for m in client.list().models):
+            if not any(m.model and _matches(m.model, self.config.model) for m in client.list().models):
                 raise DescribeFailed(
                     f"model {self.config.model} is not installed: run `ollama pull {self.config.model}`"
                 )
@@ -158,7 +158,7 @@ class Describer:
             if said is None:
                 faces.append(face)
                 continue
-            top = max(face.probabilities, key=face.probabilities.get)
+            top = top_label(face.probabilities)
             label, confidence = fuse_label(face.probabilities, said.expression, said.confidence)
             faces.append(
                 replace(

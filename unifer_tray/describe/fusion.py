@@ -11,6 +11,8 @@ two sources remain separable.
 
 from __future__ import annotations
 
+from ..result import top_label
+
 TIE_BREAK = 1.0  # largest factor added to the model's label: 1 + TIE_BREAK * confidence
 
 
@@ -20,5 +22,5 @@ def fuse_label(probabilities: dict[str, float], model_label: str, model_confiden
         for label, p in probabilities.items()
     }
     total = sum(weighted.values()) or 1.0
-    label = max(weighted, key=weighted.get)
+    label = top_label(weighted)
     return label, round(weighted[label] / total, 4)

@@ -178,7 +178,8 @@ class History:
             cursor = db.execute(
                 "INSERT INTO records (created, nonce, payload) VALUES (?, ?, ?)", (self.clock(), nonce, sealed)
             )
-            return int(cursor.lastrowid)
+            assert cursor.lastrowid is not None  # set by every INSERT
+            return cursor.lastrowid
 
     def records(self, since: float | None = None) -> list[Record]:
         from cryptography.exceptions import InvalidTag

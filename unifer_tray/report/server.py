@@ -51,8 +51,8 @@ class ReportServer:
             self._order.append(token)
             while len(self._order) > KEEP:
                 self._reports.pop(self._order.pop(0), None)
-        host, port = self._http.server_address[:2]
-        return f"http://{host}:{port}/{token}"
+        port = self._http.server_address[1]
+        return f"http://127.0.0.1:{port}/{token}"
 
     def html(self, url: str) -> str | None:
         with self._lock:

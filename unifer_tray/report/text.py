@@ -5,11 +5,11 @@ Shared by the CLI, notifications and reports, so every surface words a result th
 
 from __future__ import annotations
 
-from ..result import Analysis, Face, fallback_summary
+from ..result import Analysis, Face, fallback_summary, top_label
 
 
 def classifier_label(face: Face) -> tuple[str, float]:
-    label = max(face.probabilities, key=face.probabilities.get)
+    label = top_label(face.probabilities)
     return label, face.probabilities[label]
 
 

@@ -320,8 +320,10 @@ class TrayApp:
             self.instance.serve(self.trigger)  # last: answering `--trigger ping` means fully ready
         log.info("UniFER tray ready (%.2f s after start)", time.monotonic() - self.started)
 
-    def hotkey_bindings(self) -> dict[str, Callable[[], str]]:
-        bindings = {self.config.tray.hotkey_region: lambda: self.trigger(Action.REGION)}
+    def hotkey_bindings(self) -> dict[str, Callable[[], object]]:
+        bindings: dict[str, Callable[[], object]] = {
+            self.config.tray.hotkey_region: lambda: self.trigger(Action.REGION)
+        }
         if self.config.tray.hotkey_webcam.lower() not in ("", "off", "none"):
             bindings[self.config.tray.hotkey_webcam] = lambda: self.trigger(Action.WEBCAM)
         return bindings

@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from ..result import LABELS, Face
+from ..result import LABELS, Face, top_label
 from .affect import compound, intensity, valence_arousal
 from .classifier import ExpressionEnsemble
 from .detector import DetectorSettings, FaceDetector
@@ -65,7 +65,7 @@ class FaceAnalyzer:
                 score = _round(det.score)
                 landmarks = [[round(float(x), 1), round(float(y), 1)] for x, y in det.keypoints]
             valence, arousal = valence_arousal(probs)
-            top = max(probs, key=probs.get)
+            top = top_label(probs)
             faces.append(
                 Face(
                     box=box,

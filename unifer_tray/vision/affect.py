@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..result import LABELS
+from ..result import LABELS, Intensity, top_label
 
 CIRCUMPLEX: dict[str, tuple[float, float]] = {  # label: (valence, arousal)
     "neutral": (0.0, 0.0),
@@ -51,8 +51,8 @@ COMPOUND_RATIO = 0.6
 COMPOUND_MIN = 0.2
 
 
-def intensity(probabilities: dict[str, float]) -> str:
-    top = max(probabilities, key=probabilities.get)
+def intensity(probabilities: dict[str, float]) -> Intensity:
+    top = top_label(probabilities)
     expressive = 1.0 - probabilities["neutral"]
     if top == "neutral" or expressive < 0.55:
         return "low"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator
 from itertools import islice
 from typing import Protocol
 
@@ -24,7 +24,7 @@ SOURCE_ENV = "UNIFER_CAMERA_SOURCE"
 
 
 class CameraBackend(Backend, Protocol):
-    def frames(self, source: int | str) -> Iterator[np.ndarray]:
+    def frames(self, source: int | str) -> Generator[np.ndarray, None, None]:
         """RGB frames until the source ends; the device is released when the iterator closes.
         Raises `cannot_open(source)` when the source does not open."""
 

@@ -4,7 +4,7 @@ file, then the same decode -> RGB -> appsink chain for both."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +47,7 @@ class GStreamerCamera:
             return False, f"GStreamer elements missing ({', '.join(missing)}): {INSTALL_HINT}"
         return True, ""
 
-    def frames(self, source: int | str) -> Iterator[np.ndarray]:
+    def frames(self, source: int | str) -> Generator[np.ndarray, None, None]:
         gst = _gst()
         if isinstance(source, int):
             device = Path(f"/dev/video{source}")

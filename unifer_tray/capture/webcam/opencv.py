@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 
 import numpy as np
 
@@ -21,7 +21,7 @@ class OpenCVCamera:
             return False, f"OpenCV is not installed ({exc}); the tray extra brings it: pip install '.[tray]'"
         return True, ""
 
-    def frames(self, source: int | str) -> Iterator[np.ndarray]:
+    def frames(self, source: int | str) -> Generator[np.ndarray, None, None]:
         import cv2
 
         cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)  # our message replaces OpenCV's warnings

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from typing import TYPE_CHECKING
 
 from ... import platform
 from ...resources import icon_path
 from .. import APP_NAME, Notification, server_present
+
+if TYPE_CHECKING:
+    from desktop_notifier import DesktopNotifier
 
 
 class DesktopNotifierBackend:
     name = "desktop-notifier"
 
     def __init__(self) -> None:
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._notifier = None
+        self._started: tuple[asyncio.AbstractEventLoop, DesktopNotifier] | None = None
 
     def is_available(self) -> tuple[bool, str]:
         try:
@@ -26,22 +29,23 @@ class DesktopNotifierBackend:
             return server_present()
         return True, ""
 
-    def _start(self) -> None:
+    def _start(self) -> tuple[asyncio.AbstractEventLoop, DesktopNotifier]:
         """One event loop thread, so click and button callbacks are delivered."""
         from desktop_notifier import DesktopNotifier, Icon
 
-        self._loop = asyncio.new_event_loop()
-        threading.Thread(target=self._loop.run_forever, name="unifer-notify", daemon=True).start()
+        loop = asyncio.new_event_loop()
+        threading.Thread(target=loop.run_forever, name="unifer-notify", daemon=True).start()
         icon = Icon(path=icon_path())  # not the default Python logo
-        self._notifier = DesktopNotifier(app_name=APP_NAME, app_icon=icon)
+        return loop, DesktopNotifier(app_name=APP_NAME, app_icon=icon)
 
     def send(self, notification: Notification) -> None:
         from desktop_notifier import Button
 
-        if self._loop is None:
-            self._start()
+        if self._started is None:
+            self._started = self._start()
+        loop, notifier = self._started
         buttons = [Button(title="Open report", on_pressed=notification.on_open)] if notification.on_open else []
-        coroutine = self._notifier.send(
+        coroutine = notifier.send(
             title=notification.title, message=notification.body, buttons=buttons, on_clicked=notification.on_open
         )
-        asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=10)
+        asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout=10)
