@@ -120,3 +120,19 @@ def test_json_has_the_fixed_field_names(data_dir):
         assert face["intensity"] in {"low", "medium", "high"}
         assert -1 <= face["valence"] <= 1 and -1 <= face["arousal"] <= 1
         assert len(face["box"]) == 4 and all(isinstance(v, int) for v in face["box"])
+
+
+def test_an_analysis_round_trips_through_json(pipeline, data_dir):
+    import json
+
+    from unifer_tray.result import Analysis
+
+    analysis = pipeline.analyze(data_dir / "multi_face.jpg")
+    again = Analysis.from_dict(json.loads(analysis.to_json()))
+    assert again == analysis and len(again.faces) == 5
+
+
+def test_failed_is_a_property_that_can_be_false(pipeline, data_dir, tmp_path):
+    assert not pipeline.analyze(data_dir / "single_face.jpg").failed
+    missing = pipeline.analyze(tmp_path / "missing.jpg")
+    assert missing.failed and not missing.ok and missing.error

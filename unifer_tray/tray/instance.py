@@ -16,6 +16,7 @@ from pathlib import Path
 
 import platformdirs
 
+from .. import platform
 from .actions import Action
 
 log = logging.getLogger("unifer_tray.instance")
@@ -28,7 +29,7 @@ def _runtime_dir() -> Path:
 
 
 def _address() -> str:
-    if os.name == "nt":
+    if platform.system() == "windows":
         return rf"\\.\pipe\unifer-tray-{os.getlogin()}"
     return str(_runtime_dir() / "tray.sock")
 
@@ -62,7 +63,7 @@ class SingleInstance:
         except ConnectionError:
             pass
         address = _address()
-        if os.name != "nt" and Path(address).exists():
+        if platform.system() != "windows" and Path(address).exists():
             Path(address).unlink()  # left by a tray that crashed
         key = secrets.token_bytes(32)
         descriptor = os.open(_key_file(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -94,5 +95,5 @@ class SingleInstance:
         if listener is not None:
             listener.close()
         for path in (_key_file(), Path(_address())):
-            if os.name != "nt" and path.exists():
+            if platform.system() != "windows" and path.exists():
                 path.unlink()
