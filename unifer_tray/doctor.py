@@ -52,20 +52,24 @@ def check_config() -> Check:
 
 def check_ollama() -> Check:
     """Optional: without Ollama the classifier still works, with a templated summary."""
+    import time
+
     import httpx
     import ollama
 
     from .config import ConfigError, load_config
-    from .describe import Describer, RemoteHostRefused, resolve_host
+    from .describe import Describer, HostError, resolve_host
+    from .describe.client import guarded_client, server_version
     from .describe.describer import DescribeFailed
+    from .describe.reply import ReplyTooLarge
 
     try:
         config = load_config().ollama
         host = resolve_host(config)
-    except (ConfigError, RemoteHostRefused) as exc:
-        return Check("ollama", WARN, str(exc), "fix the [ollama] section of the config")
+    except (ConfigError, HostError) as exc:
+        return Check("ollama", WARN, str(exc), "fix the [ollama] section of the config, or OLLAMA_HOST")
     try:
-        version = httpx.get(f"{host}/api/version", timeout=3).json().get("version", "?")
+        version = server_version(host)
     except (httpx.HTTPError, ValueError):
         return Check(
             "ollama",
@@ -73,15 +77,17 @@ def check_ollama() -> Check:
             f"not reachable at {host}; descriptions fall back to the classifier's summary",
             "install Ollama from ollama.com and start it (`ollama serve`), then `ollama pull gemma3:4b`",
         )
-    client = ollama.Client(host=host, timeout=10)
+    client = guarded_client(host, time.monotonic() + 10)
     describer = Describer(config)
     try:
         vision = describer.vision_models(client, host)
         chosen = describer.pick_model(client, host)
     except DescribeFailed as exc:
         return Check("ollama", WARN, f"Ollama {version} at {host}; {exc}", "ollama pull gemma3:4b")
-    except (ollama.ResponseError, httpx.HTTPError, ConnectionError) as exc:
+    except (ollama.ResponseError, httpx.HTTPError, ConnectionError, ReplyTooLarge) as exc:
         return Check("ollama", WARN, f"Ollama {version} at {host} answered with an error: {exc}", "restart Ollama")
+    finally:
+        client.close()
     return Check("ollama", OK, f"Ollama {version} at {host}; vision models: {', '.join(vision)}; would use {chosen}")
 
 

@@ -30,6 +30,12 @@ class Behaviour:
     status: int = 200  # HTTP status of /api/chat
     raw_body: bytes | None = None  # sent as-is by /api/chat (malformed responses)
     delay: float = 0.0  # seconds /api/chat waits before answering
+    redirect_to: str | None = None  # /api/chat answers 307 to this URL
+    # /api/chat streams NDJSON chunks of `chunk_chars` of content, written as they are made (never
+    # held whole), until `stream_bytes` are sent (0: forever) or the client leaves; `trickle` s apart.
+    stream_bytes: int = 0
+    trickle: float = 0.0
+    chunk_chars: int = 65536
 
 
 def valid_reply(face_count: int, expression: str = "happiness") -> str:
@@ -76,6 +82,7 @@ class OllamaStub:
     def __init__(self, behaviour: Behaviour | None = None):
         self.behaviour = behaviour or Behaviour()
         self.requests: list[tuple[str, dict]] = []
+        self.streamed_bytes = 0  # how much of a `stream_bytes` answer went out before the client left
         self._stopping = threading.Event()
         stub = self
 
@@ -154,6 +161,15 @@ class OllamaStub:
                 if behaviour.raw_body is not None:
                     self._send(behaviour.status, behaviour.raw_body)
                     return
+                if behaviour.redirect_to is not None:
+                    self.send_response(307)
+                    self.send_header("Location", behaviour.redirect_to + "/api/chat")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if behaviour.stream_bytes or behaviour.trickle:
+                    self._stream_endlessly(name)
+                    return
                 if behaviour.status != 200:
                     self._send(behaviour.status, {"error": "llama runner process has terminated: exit status 2"})
                     return
@@ -179,6 +195,34 @@ class OllamaStub:
                     )
                 else:
                     self._send(200, {**head, "message": {"role": "assistant", "content": content}, **done})
+
+            def _stream_endlessly(self, name: str) -> None:
+                """Chunked NDJSON as Ollama streams it, produced as it is sent."""
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-ndjson")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                line = (
+                    json.dumps(
+                        {
+                            "model": name,
+                            "message": {"role": "assistant", "content": "x" * stub.behaviour.chunk_chars},
+                            "done": False,
+                        }
+                    ).encode()
+                    + b"\n"
+                )
+                chunk = f"{len(line):x}\r\n".encode() + line + b"\r\n"
+                try:
+                    while not stub.behaviour.stream_bytes or stub.streamed_bytes < stub.behaviour.stream_bytes:
+                        if stub._stopping.wait(stub.behaviour.trickle):
+                            return
+                        self.wfile.write(chunk)
+                        self.wfile.flush()
+                        stub.streamed_bytes += len(line)
+                    self.wfile.write(b"0\r\n\r\n")
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client stopped reading: what we want to see
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

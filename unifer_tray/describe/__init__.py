@@ -2,6 +2,6 @@
 
 from .describer import Describer
 from .fusion import fuse_label
-from .host import RemoteHostRefused, resolve_host
+from .host import HostError, InvalidHost, RemoteHostRefused, resolve_host
 
-__all__ = ["Describer", "RemoteHostRefused", "fuse_label", "resolve_host"]
+__all__ = ["Describer", "HostError", "InvalidHost", "RemoteHostRefused", "fuse_label", "resolve_host"]

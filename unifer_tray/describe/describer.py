@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Generator, Iterator
+from contextlib import closing
 from dataclasses import replace
+from typing import cast
 
 import httpx
 import numpy as np
@@ -19,10 +22,11 @@ from pydantic import ValidationError
 
 from ..config import OllamaConfig
 from ..result import Analysis, Description, fallback_summary, top_label
+from .client import guarded_client
 from .fusion import fuse_label
-from .host import RemoteHostRefused, resolve_host
+from .host import HostError, resolve_host
 from .prompt import build_messages
-from .reply import REPLY_SCHEMA, Reply, ReplyTooLarge, parse_reply
+from .reply import MAX_REPLY_BYTES, REPLY_SCHEMA, Reply, ReplyTooLarge, parse_reply
 
 SUGGESTED_MODEL = "gemma3:4b"
 _POLL_SECONDS = 0.02
@@ -35,6 +39,19 @@ class DescribeFailed(Exception):
 def _matches(installed: str, wanted: str) -> bool:
     """'moondream' matches 'moondream:latest' and 'moondream:1.8b'; a tagged name must match exactly."""
     return installed == wanted or (":" not in wanted and installed.split(":")[0] == wanted)
+
+
+def _collect(stream: Iterator[ollama.ChatResponse]) -> str:
+    """The streamed answer's text, refused as soon as it passes MAX_REPLY_BYTES."""
+    parts: list[str] = []
+    size = 0
+    for chunk in stream:
+        text = chunk.message.content or ""
+        size += len(text.encode())
+        if size > MAX_REPLY_BYTES:
+            raise ReplyTooLarge(f"more than {MAX_REPLY_BYTES / 1000:g} kB")
+        parts.append(text)
+    return "".join(parts)
 
 
 class Describer:
@@ -74,18 +91,20 @@ class Describer:
         return models[0]
 
     def _ask(self, host: str, analysis: Analysis, rgb: np.ndarray, deadline: float) -> tuple[str, Reply]:
-        client = ollama.Client(host=host, timeout=max(0.1, deadline - time.monotonic()))
+        client = guarded_client(host, deadline)
         model = None if self.config.model == "auto" else self.config.model
         try:
             model = self.pick_model(client, host)
-            response = client.chat(
+            stream = client.chat(  # a generator over the NDJSON lines as they arrive
                 model=model,
                 messages=build_messages(analysis, rgb),
                 format=REPLY_SCHEMA,
                 options={"temperature": 0},
                 keep_alive=self.config.keep_alive,
+                stream=True,
             )
-            return model, parse_reply(response.message.content or "")
+            with closing(cast("Generator[ollama.ChatResponse, None, None]", stream)):  # closes the response
+                return model, parse_reply(_collect(stream))
         except ConnectionError:
             raise DescribeFailed(
                 f"Ollama is not reachable at {host}: start it (`ollama serve`) or install it"
@@ -102,6 +121,8 @@ class Describer:
             raise DescribeFailed("the model's answer did not match the expected format and was ignored") from None
         except httpx.HTTPError as exc:
             raise DescribeFailed(f"could not talk to Ollama at {host}: {exc}") from None
+        finally:
+            client.close()
 
     # -- the public entry point ---------------------------------------------------------------
     def describe(self, analysis: Analysis, rgb: np.ndarray, cancel: threading.Event | None = None) -> Analysis:
@@ -113,7 +134,7 @@ class Describer:
             return self._fallback(analysis, start, "no face to describe")
         try:
             host = resolve_host(self.config)
-        except RemoteHostRefused as exc:
+        except HostError as exc:
             return self._fallback(analysis, start, str(exc))
         deadline = start + self.config.timeout
         outcome: dict = {}

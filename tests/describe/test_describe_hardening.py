@@ -1,0 +1,140 @@
+"""What must never happen when talking to Ollama: the capture leaving through a proxy or a
+redirect, a huge or trickling answer eating memory or outliving its deadline, a malformed
+OLLAMA_HOST ending in a traceback."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+
+import pytest
+from ollama_stub import Behaviour, OllamaStub
+
+from unifer_tray.config import OllamaConfig
+from unifer_tray.describe import Describer, InvalidHost
+from unifer_tray.describe.host import normalise_host
+
+
+@pytest.fixture(scope="module")
+def group(pipeline, data_dir):
+    return pipeline.run(data_dir / "multi_face.jpg")
+
+
+def describe(url: str, group, timeout: float = 5.0):
+    analysis, rgb = group
+    return Describer(OllamaConfig(host=url, timeout=timeout)).describe(analysis, rgb)
+
+
+class Listener:
+    """A TCP port that records whatever connects to it (a proxy or a redirect target)."""
+
+    def __init__(self) -> None:
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.received: list[bytes] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.socket.getsockname()[1]}"
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                return
+            with connection:
+                connection.settimeout(2)
+                with contextlib.suppress(OSError):
+                    self.received.append(connection.recv(4096))
+
+
+def test_proxy_variables_are_not_followed(group, monkeypatch):
+    proxy = Listener()
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "all_proxy"):
+        monkeypatch.setenv(name, proxy.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    with OllamaStub() as stub:
+        result = describe(stub.url, group)
+    assert result.description.status == "ok" and len(stub.chat_requests()) == 1
+    assert proxy.received == []  # the capture never went to the proxy
+
+
+def test_redirects_are_not_followed(group):
+    elsewhere = Listener()
+    with OllamaStub(Behaviour(redirect_to=elsewhere.url)) as stub:
+        result = describe(stub.url, group)
+    assert result.description.status == "fallback" and "307" in result.description.reason
+    time.sleep(0.2)
+    assert elsewhere.received == []
+
+
+def test_a_huge_answer_is_cut_off_while_it_streams(group):
+    with OllamaStub(Behaviour(stream_bytes=400_000_000)) as stub:
+        result = describe(stub.url, group)
+    assert result.description.status == "fallback" and "too long" in result.description.reason
+    assert stub.streamed_bytes < 20_000_000  # we hung up early; nothing close to 400 MB was sent
+
+
+def test_a_trickling_server_is_dropped_at_the_deadline(group):
+    earlier = set(threading.enumerate())  # other tests' threads are not this one's concern
+    with OllamaStub(Behaviour(trickle=0.05, chunk_chars=8)) as stub:
+        start = time.monotonic()
+        result = describe(stub.url, group, timeout=1.0)
+        waited = time.monotonic() - start
+        assert result.description.status == "fallback" and "within 1 s" in result.description.reason
+        assert waited < 1.5
+
+        # the request itself is closed too: no describe thread stays behind sending or reading
+        def describing() -> list[threading.Thread]:
+            return [t for t in threading.enumerate() if t.name == "unifer-describe" and t not in earlier]
+
+        deadline = time.monotonic() + 2
+        while describing() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not describing()
+        time.sleep(0.3)  # TCP lets one more write through before the peer's reset arrives
+        sent = stub.streamed_bytes
+        time.sleep(0.3)
+        assert stub.streamed_bytes == sent  # the connection is closed: the stub can no longer send
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("::", "http://[::1]:11434"),
+        ("[::]:8080", "http://[::1]:8080"),
+        ("0.0.0.0", "http://127.0.0.1:11434"),
+        ("localhost:11434", "http://localhost:11434"),
+        ("https://127.0.0.1", "https://127.0.0.1:443"),
+    ],
+)
+def test_ollama_host_forms(value, expected):
+    assert normalise_host(value) == expected
+
+
+@pytest.mark.parametrize("value", ["127.0.0.1:1143x", "127.0.0.1:99999", "127.0.0.1:0", "ftp://127.0.0.1", "[::1"])
+def test_a_malformed_ollama_host_falls_back_with_a_reason(value, group, monkeypatch):
+    with pytest.raises(InvalidHost, match="not a valid address"):
+        normalise_host(value)
+    monkeypatch.setenv("OLLAMA_HOST", value)
+    analysis, rgb = group
+    result = Describer(OllamaConfig(host=None, timeout=2)).describe(analysis, rgb)
+    assert result.description.status == "fallback" and "not a valid address" in result.description.reason
+    assert [f.expression for f in result.faces] == ["happiness"] * 5
+
+
+def test_doctor_and_the_cli_explain_a_malformed_ollama_host(monkeypatch, tmp_path, data_dir, capsys):
+    from unifer_tray.cli.main import main
+    from unifer_tray.doctor import check_ollama
+
+    monkeypatch.setenv("UNIFER_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("OLLAMA_HOST", "127.0.0.1:1143x")
+    check = check_ollama()
+    assert check.status == "warn" and "not a valid address" in check.detail and "OLLAMA_HOST" in (check.fix or "")
+    assert main(["analyze", "--describe", "--format", "json", str(data_dir / "single_face.jpg")]) == 0
+    out = capsys.readouterr().out
+    assert '"status": "fallback"' in out and "not a valid address" in out

@@ -1,0 +1,81 @@
+"""The one way we talk to Ollama: an `ollama.Client` whose HTTP layer cannot leak or hang.
+
+- The environment's proxies (HTTP_PROXY, ALL_PROXY, .netrc) are never used: a proxy would carry
+  the capture off the machine even though the host itself is on loopback.
+- Redirects are not followed: a redirect could point anywhere.
+- No response may grow past MAX_RESPONSE_BYTES, and none may still be arriving after the
+  deadline: the body is checked chunk by chunk as it streams in, so a huge or trickling reply
+  is cut off instead of buffered or waited for.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import httpx
+import ollama
+
+from .reply import ReplyTooLarge
+
+MAX_RESPONSE_BYTES = 4_000_000  # /api/show carries licence texts; a chat reply is capped lower
+
+
+class DeadlinePassed(httpx.TimeoutException):
+    """The server was still sending when the caller's deadline passed."""
+
+
+class _GuardedStream(httpx.SyncByteStream):
+    def __init__(self, stream: httpx.SyncByteStream, limit: int, deadline: float) -> None:
+        self._stream, self._limit, self._deadline = stream, limit, deadline
+
+    def __iter__(self) -> Iterator[bytes]:
+        received = 0
+        for chunk in self._stream:
+            received += len(chunk)
+            if received > self._limit:
+                raise ReplyTooLarge(f"more than {self._limit / 1e6:g} MB")
+            if time.monotonic() > self._deadline:
+                raise DeadlinePassed("the deadline passed while the answer was still arriving")
+            yield chunk
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+class _GuardedTransport(httpx.HTTPTransport):
+    def __init__(self, limit: int, deadline: float) -> None:
+        super().__init__(trust_env=False)
+        self._limit, self._deadline = limit, deadline
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        assert isinstance(response.stream, httpx.SyncByteStream)
+        return httpx.Response(
+            status_code=response.status_code,
+            headers=response.headers,
+            stream=_GuardedStream(response.stream, self._limit, self._deadline),
+            extensions=response.extensions,
+        )
+
+
+def guarded_client(host: str, deadline: float, limit: int = MAX_RESPONSE_BYTES) -> ollama.Client:
+    """An Ollama client for `host` that gives up at `deadline` (time.monotonic())."""
+    return ollama.Client(
+        host=host,
+        timeout=max(0.1, deadline - time.monotonic()),
+        follow_redirects=False,
+        trust_env=False,
+        transport=_GuardedTransport(limit, deadline),
+    )
+
+
+def server_version(host: str, timeout: float = 3.0) -> str:
+    """Ollama's version string, through the same guarded HTTP layer; raises httpx.HTTPError."""
+    client = guarded_client(host, time.monotonic() + timeout)
+    try:
+        response = client._client.get("/api/version")  # the ollama client has no call for this
+        response.raise_for_status()
+        return str(response.json().get("version", "?"))
+    finally:
+        client.close()
