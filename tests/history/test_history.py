@@ -224,3 +224,19 @@ while True:
     listed = json.loads(unifer(env, "history", "list", "--format", "json").stdout)
     stored = {item["id"] for item in listed}
     assert set(acknowledged) <= stored
+
+
+@pytest.mark.parametrize("stored", ["c2l4dGVlbiBieXRlIGtleQ==", "%%% not base64 %%%"])
+def test_a_tampered_key_is_a_clear_error(env, data_dir, secrets, stored):
+    assert unifer(env, "history", "enable", "--yes").returncode == 0
+    record(env, data_dir / "single_face.jpg")
+    subprocess.run(
+        ["secret-tool", "store", "--label", "tampered", "service", "unifer-tray", "username", "history-key"],
+        input=stored,
+        text=True,
+        env={**os.environ, **secrets.env},
+        check=True,
+    )
+    result = unifer(env, "history", "list")
+    assert result.returncode == 1 and "not a valid 256-bit key" in result.stderr
+    assert "Traceback" not in result.stderr
