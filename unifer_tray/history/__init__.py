@@ -3,12 +3,16 @@
 Off by default. Enabling records the user's consent and creates a random 256-bit key in the
 OS keyring; every record's payload (the analysis, its source type, optional face thumbnails)
 is sealed with AES-GCM. Only the record id and its time are stored in clear, so expired records
-can be purged without the key. SQLite in WAL mode with one transaction per record: a record is
-either fully written or absent, whatever happens to the process.
+can be purged without the key; both are in each record's associated data, so a row moved or
+re-dated is detected, not trusted. The consent values (on, version, thumbnails) carry a seal
+made with the same key, so a flag flipped in the file stops recording instead of widening it.
+SQLite in WAL mode with one transaction per record: a record is either fully written or absent,
+whatever happens to the process.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -17,13 +21,16 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 from ..result import Analysis
 from . import keys
 from .keys import KeyringUnavailable
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 CONSENT_VERSION = 1
 CONSENT_TEXT = """\
@@ -36,7 +43,21 @@ UniFER will keep a history of your analyses on this computer:
 - how to delete: `unifer history purge --all`, or turn history off and choose to delete
   everything (the key is destroyed first, which makes the data unreadable at once).
 """
-AAD = b"unifer-history-v1"
+LEGACY_AAD = b"unifer-history-v1"  # records before 2026-12 bound neither id nor time
+RECORDS_FORMAT = "2"  # records sealed with `_record_aad`; part of the sealed consent
+SEALED_CONSENT = ("consent_time", "consent_version", "thumbnails", "records_format")
+TAMPERED = (
+    "the history was changed outside UniFER (or the key in the keyring was replaced), so it is not "
+    "trusted. Delete it with `unifer history disable --delete` and enable history again"
+)
+
+
+def _record_aad(record_id: int, created: float) -> bytes:
+    return f"unifer-history-v2|{record_id}|{created!r}".encode()
+
+
+def _consent_aad(meta: dict[str, str]) -> bytes:
+    return ("unifer-consent-v1|" + "|".join(f"{name}={meta.get(name, '')}" for name in SEALED_CONSENT)).encode()
 
 
 class HistoryError(RuntimeError):
@@ -114,22 +135,67 @@ class History:
 
     # -- turning it on and off ------------------------------------------------------------------
     def enable(self, allow_thumbnails: bool = False) -> None:
-        """Record consent and create the key; raises HistoryError if no secure keyring exists."""
+        """Record consent and create the key; raises HistoryError if no secure keyring exists.
+
+        Records of an older version are sealed again with their id and time on the way."""
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         try:
             keys.secure_backend()
-            if not self.enabled or keys.load_key() is None:
+            if keys.load_key() is None:  # turned off earlier but kept: the same key reads those records
                 keys.store_key(AESGCM.generate_key(bit_length=256))
         except KeyringUnavailable as exc:
             raise HistoryError(str(exc)) from None
+        cipher = self._cipher()
+        values = {
+            "consent_time": str(self.clock()),
+            "consent_version": str(CONSENT_VERSION),
+            "thumbnails": "yes" if allow_thumbnails else "no",
+            "records_format": RECORDS_FORMAT,
+        }
         with self._db() as db, db:
-            values = {
-                "consent_time": str(self.clock()),
-                "consent_version": str(CONSENT_VERSION),
-                "thumbnails": "yes" if allow_thumbnails else "no",
-            }
-            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
+            self._upgrade_records(db, cipher)
+            self._write_consent(db, cipher, values)
+
+    @staticmethod
+    def _write_consent(db: sqlite3.Connection, cipher: AESGCM, values: dict[str, str]) -> None:
+        """Replace the consent values with `values` and their seal."""
+        nonce = os.urandom(12)
+        seal = base64.b64encode(nonce + cipher.encrypt(nonce, b"", _consent_aad(values))).decode()
+        db.execute("DELETE FROM meta")  # the table holds nothing but consent
+        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [*values.items(), ("consent_seal", seal)])
+
+    def _upgrade_records(self, db: sqlite3.Connection, cipher: AESGCM) -> None:
+        """Seal records of the first format again, binding their id and time."""
+        from cryptography.exceptions import InvalidTag
+
+        if self._meta().get("records_format") == RECORDS_FORMAT:
+            return
+        for record_id, created, nonce, sealed in db.execute("SELECT id, created, nonce, payload FROM records"):
+            try:
+                plain = cipher.decrypt(nonce, sealed, LEGACY_AAD)
+            except InvalidTag:
+                continue  # already in the new format, or from a key that is gone: left as it is
+            fresh = os.urandom(12)
+            db.execute(
+                "UPDATE records SET nonce = ?, payload = ? WHERE id = ?",
+                (fresh, cipher.encrypt(fresh, plain, _record_aad(record_id, created)), record_id),
+            )
+
+    def _sealed_consent(self, cipher: AESGCM) -> dict[str, str] | None:
+        """The consent values if their seal holds; None for a history consented to before seals
+        existed; raises HistoryError if the values or the seal were changed."""
+        from cryptography.exceptions import InvalidTag
+
+        meta = self._meta()
+        if "consent_seal" not in meta:
+            return None
+        try:
+            sealed = base64.b64decode(meta["consent_seal"], validate=True)
+            cipher.decrypt(sealed[:12], sealed[12:], _consent_aad(meta))
+        except (InvalidTag, ValueError):
+            raise HistoryError(TAMPERED) from None
+        return meta
 
     def disable(self, delete: bool) -> None:
         """Stop recording. With delete: destroy the key first (crypto-shredding), then the files."""
@@ -144,11 +210,20 @@ class History:
             with contextlib.suppress(OSError):
                 self.folder.rmdir()
         elif self.path.exists():
+            kept = {name: value for name, value in self._meta().items() if name in SEALED_CONSENT}
+            kept.pop("consent_time", None)
+            try:
+                cipher = self._cipher()
+            except HistoryError:  # no key to seal with: off either way, and enabling seals anew
+                cipher = None
             with self._db() as db, db:
-                db.execute("DELETE FROM meta WHERE key = 'consent_time'")
+                if cipher is None:
+                    db.execute("DELETE FROM meta WHERE key IN ('consent_time', 'consent_seal')")
+                else:
+                    self._write_consent(db, cipher, kept)
 
     # -- records ----------------------------------------------------------------------------------
-    def _cipher(self):
+    def _cipher(self) -> AESGCM:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         try:
@@ -165,21 +240,30 @@ class History:
     def add(self, analysis: Analysis, source_type: str, thumbnails: list[str] | None = None) -> int:
         if not self.enabled:
             raise HistoryError("history is off; turn it on with `unifer history enable`")
+        cipher = self._cipher()
+        consent = self._sealed_consent(cipher)
+        if consent is None or "consent_time" not in consent:
+            raise HistoryError(
+                "history was turned on by an earlier version of UniFER: confirm it once more "
+                "(`unifer history enable`, or the tray's History > Keep history…) to go on recording"
+            )
         document = analysis.to_dict()
         document["source"] = source_type  # a file path can itself be personal; the source type is enough
         payload = {
             "source_type": source_type,
             "analysis": document,
-            "thumbnails": thumbnails if (thumbnails and self.thumbnails_allowed) else [],
+            "thumbnails": thumbnails if (thumbnails and consent.get("thumbnails") == "yes") else [],
         }
-        nonce = os.urandom(12)
-        sealed = self._cipher().encrypt(nonce, json.dumps(payload).encode(), AAD)
-        with self._db() as db, db:
-            cursor = db.execute(
-                "INSERT INTO records (created, nonce, payload) VALUES (?, ?, ?)", (self.clock(), nonce, sealed)
-            )
-            assert cursor.lastrowid is not None  # set by every INSERT
-            return cursor.lastrowid
+        plain = json.dumps(payload).encode()
+        created = self.clock()
+        with self._db() as db, db:  # one transaction: the row exists sealed, or not at all
+            cursor = db.execute("INSERT INTO records (created, nonce, payload) VALUES (?, x'', x'')", (created,))
+            record_id = cursor.lastrowid
+            assert record_id is not None  # set by every INSERT
+            nonce = os.urandom(12)
+            sealed = cipher.encrypt(nonce, plain, _record_aad(record_id, created))
+            db.execute("UPDATE records SET nonce = ?, payload = ? WHERE id = ?", (nonce, sealed, record_id))
+            return record_id
 
     def records(self, since: float | None = None) -> list[Record]:
         from cryptography.exceptions import InvalidTag
@@ -187,6 +271,8 @@ class History:
         if not self.path.exists():
             return []
         cipher = self._cipher()
+        consent = self._sealed_consent(cipher)
+        legacy_allowed = consent is None or consent.get("records_format") != RECORDS_FORMAT
         with self._db() as db:
             rows = db.execute(
                 "SELECT id, created, nonce, payload FROM records WHERE created >= ? ORDER BY created", (since or 0.0,)
@@ -194,12 +280,15 @@ class History:
         result = []
         for record_id, created, nonce, sealed in rows:
             try:
-                payload = json.loads(cipher.decrypt(nonce, sealed, AAD))
+                plain = cipher.decrypt(nonce, sealed, _record_aad(record_id, created))
             except InvalidTag:
-                raise HistoryError(
-                    "the history cannot be decrypted with the key in the keyring (a different or replaced key). "
-                    "Delete it with `unifer history disable --delete`"
-                ) from None
+                if not legacy_allowed:
+                    raise HistoryError(TAMPERED) from None
+                try:
+                    plain = cipher.decrypt(nonce, sealed, LEGACY_AAD)
+                except InvalidTag:
+                    raise HistoryError(TAMPERED) from None
+            payload = json.loads(plain)
             analysis = Analysis.from_dict({"source": payload["source_type"], **payload["analysis"]})
             result.append(Record(record_id, created, payload["source_type"], analysis, payload["thumbnails"]))
         return result
