@@ -2,16 +2,23 @@
 
 A local socket only the same user can reach: a Unix socket in the user's private runtime folder
 (a named pipe on Windows), with an authentication key in a file only that user can read.
+
+The exchange is plain bytes with size caps, never pickle, and every step has a deadline: the
+tray sends a random challenge, the client answers with its HMAC under the key, then sends one
+action word and reads one reply. Each connection is served on its own short-lived thread, so a
+client that connects and says nothing delays no one; it is dropped after HANDSHAKE_SECONDS.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import os
 import secrets
 import threading
 from collections.abc import Callable
-from multiprocessing.connection import Client, Listener
+from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
 
 import platformdirs
@@ -20,6 +27,24 @@ from .. import platform
 from .actions import Action
 
 log = logging.getLogger("unifer_tray.instance")
+HANDSHAKE_SECONDS = 2.0
+CHALLENGE_BYTES = 32
+MAX_WORD_BYTES = 64  # the longest action word, with room to spare
+MAX_REPLY_BYTES = 256
+
+
+class ProtocolError(OSError):
+    """The other side did not follow the exchange (wrong key, silence, oversize message)."""
+
+
+def _receive(connection: Connection, limit: int, timeout: float) -> bytes:
+    if not connection.poll(timeout):
+        raise ProtocolError("no answer in time")
+    return connection.recv_bytes(limit)  # longer messages raise OSError
+
+
+def _signature(key: bytes, challenge: bytes) -> bytes:
+    return hmac.new(key, challenge, hashlib.sha256).digest()
 
 
 def _runtime_dir() -> Path:
@@ -39,14 +64,17 @@ def _key_file() -> Path:
 
 
 def send(action: Action, timeout: float = 5.0) -> str:
-    """Deliver an action to the running tray; raises ConnectionError if none is running."""
+    """Deliver an action to the running tray and return its reply; raises ConnectionError if
+    none is running or it does not answer within `timeout`."""
     try:
         key = _key_file().read_bytes()
-        with Client(_address(), authkey=key) as connection:
-            connection.send(action.value)
-            if connection.poll(timeout):
-                return connection.recv()
-            return "sent"
+        with Client(_address()) as connection:
+            challenge = _receive(connection, CHALLENGE_BYTES, timeout)
+            connection.send_bytes(_signature(key, challenge))
+            connection.send_bytes(action.value.encode())
+            return _receive(connection, MAX_REPLY_BYTES, timeout).decode(errors="replace")
+    except ProtocolError as exc:
+        raise ConnectionError(f"UniFER tray did not answer ({exc}); restart it if this persists") from exc
     except (FileNotFoundError, ConnectionRefusedError, OSError, EOFError) as exc:
         raise ConnectionError("UniFER tray is not running (start it with `unifer-tray`)") from exc
 
@@ -54,6 +82,7 @@ def send(action: Action, timeout: float = 5.0) -> str:
 class SingleInstance:
     def __init__(self) -> None:
         self._listener: Listener | None = None
+        self._key = b""
 
     def acquire(self) -> bool:
         """True if this process is now the tray; False if another one answers."""
@@ -69,26 +98,42 @@ class SingleInstance:
         descriptor = os.open(_key_file(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(key)
-        self._listener = Listener(address, authkey=key)
+        self._key = key
+        self._listener = Listener(address)  # no pickle-based authkey handshake: see _answer
         return True
 
     def serve(self, handler: Callable[[Action], str]) -> None:
         def loop() -> None:
             while self._listener is not None:
                 try:
-                    with self._listener.accept() as connection:
-                        word = connection.recv()
-                        action = Action.parse(word)
-                        reply = handler(action) if action else f"unknown action {word!r}"
-                        connection.send(reply)
-                except (OSError, EOFError) as exc:
+                    connection = self._listener.accept()
+                except OSError as exc:
                     if self._listener is None:
                         return
                     log.warning("IPC connection failed: %s", exc)
-                except Exception as exc:  # a bad client must not end the loop
-                    log.warning("IPC error: %s", exc)
+                    continue
+                threading.Thread(
+                    target=self._answer, args=(connection, handler), name="unifer-ipc-client", daemon=True
+                ).start()
 
         threading.Thread(target=loop, name="unifer-ipc", daemon=True).start()
+
+    def _answer(self, connection: Connection, handler: Callable[[Action], str]) -> None:
+        with connection:
+            try:
+                challenge = secrets.token_bytes(CHALLENGE_BYTES)
+                connection.send_bytes(challenge)
+                signature = _receive(connection, 64, HANDSHAKE_SECONDS)
+                if not hmac.compare_digest(signature, _signature(self._key, challenge)):
+                    raise ProtocolError("wrong key")
+                word = _receive(connection, MAX_WORD_BYTES, HANDSHAKE_SECONDS).decode(errors="replace")
+                action = Action.parse(word)
+                reply = handler(action) if action else f"unknown action {word[:20]!r}"
+                connection.send_bytes(reply.encode()[:MAX_REPLY_BYTES])
+            except (OSError, EOFError) as exc:
+                log.info("IPC client dropped: %s", exc)
+            except Exception as exc:  # a bad client or a failing handler must not end the tray
+                log.warning("IPC error: %s", exc)
 
     def release(self) -> None:
         listener, self._listener = self._listener, None
