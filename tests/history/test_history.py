@@ -115,11 +115,15 @@ def test_export_and_dashboard(env, data_dir, tmp_path):
     assert unifer(env, "history", "export", "--format", "jsonl", tmp_path / "h.jsonl").returncode == 0
     lines = [json.loads(line) for line in (tmp_path / "h.jsonl").read_text().splitlines()]
     assert [len(line["faces"]) for line in lines] == [1, 0]
+    (tmp_path / "h.csv").write_text("an older file, world-readable\n")
+    (tmp_path / "h.csv").chmod(0o644)
     assert unifer(env, "history", "export", "--format", "csv", tmp_path / "h.csv").returncode == 0
     assert "happiness" in (tmp_path / "h.csv").read_text()
     assert unifer(env, "history", "report", "--output", tmp_path / "d.html").returncode == 0
     page = (tmp_path / "d.html").read_text()
     assert "<svg" in page and "2 records" in page and "http" not in page
+    for copy in ("h.jsonl", "h.csv", "d.html"):  # plaintext copies: the user's alone
+        assert oct((tmp_path / copy).stat().st_mode & 0o777) == "0o600"
 
 
 def test_missing_key_is_a_clear_error(env, data_dir, secrets):

@@ -267,3 +267,30 @@ def test_actions_are_the_ipc_words_and_the_trigger_choices():
     with pytest.raises(SystemExit) as usage:
         main(["--trigger", "nonsense"])
     assert usage.value.code == 2
+
+
+def test_quit_lets_the_running_capture_finish_and_keep_its_record(apps):
+    pipeline = FakePipeline(faces=[one_face()], blocking=True)  # describing until told to stop
+    history = FakeHistory(enabled=True)
+    app = make_app(pipeline, history)
+    apps.append(app)
+    app.trigger(Action.SCREEN)
+    wait_for(lambda: len(pipeline.cancels) == 1, "the analysis to start")
+    app.trigger(Action.REGION)  # pending, not started: dropped at quit (no overlay after Quit)
+    app.quit()
+    assert pipeline.cancels[0].is_set()  # the description was cut short...
+    assert len(history.added) == 1 and len(app.notifications.sent) == 1  # ...the record and notice kept
+    assert app.captures.regions == 0 and pipeline.sources == ["screen"]
+    assert app._worker_thread is not None and not app._worker_thread.is_alive()
+
+
+def test_the_record_is_written_before_its_notification(apps):
+    order: list[str] = []
+    history = FakeHistory(enabled=True)
+    history.add = lambda *args, **kwargs: order.append("record") or 1
+    app = make_app(FakePipeline(faces=[one_face()]), history)
+    apps.append(app)
+    app.notifications.send = lambda notification: order.append("notification") or "fake"
+    app.trigger(Action.SCREEN)
+    wait_for(lambda: len(order) == 2, "the record and the notification")
+    assert order == ["record", "notification"]

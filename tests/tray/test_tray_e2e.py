@@ -275,7 +275,8 @@ def test_no_notification_server_uses_the_fallback(desktop, tray):
         output = app.stop()
         assert "desktop-notifier: no notification server is running" in output
         assert "notifications via tray" in output
-        assert "notification (tray fallback): Happiness 100% · 1 face" in output
+        assert "notification shown on the tray icon (fallback)" in output
+        assert "Happiness" not in output  # results never reach the log (the journal under autostart)
     finally:
         desktop.start_notification_server()
 
@@ -297,6 +298,28 @@ def test_history_records_when_consented(desktop, tray):
         item = app.wait_notification(lambda n: n["summary"] == "History not saved")
         assert "key is missing" in item["body"]
         assert app.trigger("ping").stdout.strip() == "pong"
+    finally:
+        subprocess.run([*unifer, "history", "disable", "--delete"], env=cli_env, capture_output=True)
+
+
+def test_sigterm_right_after_a_notification_keeps_its_record(desktop, tray):
+    """Logout sends SIGTERM: the tray quits as from the menu, and what it announced is on disk."""
+    import signal
+
+    unifer = [str(BIN / "unifer")]
+    cli_env = {**desktop.env, "UNIFER_CONFIG": str(Path(desktop.root) / "config" / "unifer-test.toml")}
+    assert subprocess.run([*unifer, "history", "enable", "--yes"], env=cli_env, capture_output=True).returncode == 0
+    try:
+        app = tray()
+        app.trigger("screen")
+        app.wait_notification(is_result, timeout=20)
+        app.process.send_signal(signal.SIGTERM)
+        output, _ = app.process.communicate(timeout=15)
+        assert app.process.returncode == 0, output
+        assert "signal 15: quitting" in output
+        listing = subprocess.run([*unifer, "history", "list"], env=app.env, capture_output=True, text=True)
+        assert "screen" in listing.stdout and "happiness" in listing.stdout
+        assert app.trigger("ping").returncode == 1  # gone, and its socket with it
     finally:
         subprocess.run([*unifer, "history", "disable", "--delete"], env=cli_env, capture_output=True)
 

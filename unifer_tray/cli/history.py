@@ -8,6 +8,7 @@ import json
 import sys
 from datetime import datetime
 
+from ..private_files import open_private, write_private
 from .exit_codes import ExitCode
 
 
@@ -98,7 +99,7 @@ def show(history, args) -> int:
 
 def export(history, args) -> int:
     records = history.records()
-    with open(args.file, "w", encoding="utf-8", newline="") as stream:
+    with open_private(args.file, newline="") as stream:
         if args.format == "jsonl":
             for r in records:
                 stream.write(json.dumps(r.to_dict()) + "\n")
@@ -137,7 +138,7 @@ def report(history, args) -> int:
 
     page = render_dashboard(history.records())
     if args.output:
-        args.output.write_text(page, encoding="utf-8")
+        write_private(args.output, page)
         print(f"dashboard written to {args.output} (this copy is NOT encrypted)")
         return ExitCode.OK
     import time

@@ -73,5 +73,7 @@ class Notifications:
             log.warning("%s failed (%s); using %s", used.name, exc, self.fallback.name)
             used = self.fallback
             used.send(notification)
-        log.info("notified via %s: %s | %s", used.name, notification.title, notification.body.replace("\n", " / "))
+        # Results stay out of logs above DEBUG: under autostart they end up in the system journal.
+        log.info("notified via %s", used.name)
+        log.debug("notification: %s", notification.title)
         return used.name

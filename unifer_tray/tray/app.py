@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import queue
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from ..history import History, HistoryError
 from ..hotkeys import Hotkeys
 from ..notify import Notification, Notifications
 from ..outcome import finish
+from ..private_files import write_private
 from ..report.html import DISCLAIMER
 from ..report.server import ReportServer
 from ..resources.icons import icon_image
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("unifer_tray.tray")
 IconState = Literal["idle", "busy", "attention"]
+QUIT_DRAIN_SECONDS = 10.0  # at most this long for the running capture to finish at Quit
 FIRST_RUN_TEXT = (
     "UniFER reads the facial expressions in a screen region, a webcam snapshot or an image, on this "
     "computer. It is not a lie detector or a diagnosis. Nothing is stored or sent anywhere without "
@@ -91,6 +94,7 @@ class TrayApp:
         self.icon: Any = None  # a pystray.Icon once run() made it
         self.instance: SingleInstance | None = None
         self.started = time.monotonic()
+        self._worker_thread: threading.Thread | None = None
 
     @property
     def pipeline(self) -> Pipeline:
@@ -119,7 +123,8 @@ class TrayApp:
         self.jobs.put_nowait(job)
 
     def start_worker(self) -> None:
-        threading.Thread(target=self._worker, name="unifer-worker", daemon=True).start()
+        self._worker_thread = threading.Thread(target=self._worker, name="unifer-worker", daemon=True)
+        self._worker_thread.start()
 
     def _worker(self) -> None:
         while True:
@@ -163,13 +168,16 @@ class TrayApp:
         if outcome.report_html is not None:
             self.last_report = (self.reports.publish(outcome.report_html), outcome.report_name)
             self._update_menu()
-        self._notify(Notification(outcome.title, outcome.body, self.open_last_report))
-        if keep:
+        history_problem = None
+        if keep:  # before the notification: what it announces is already on disk
             try:
                 self.history.add(analysis, captured.kind, outcome.thumbnails)
             except HistoryError as exc:
-                self._notify(Notification("History not saved", str(exc)))
-                return False
+                history_problem = str(exc)
+        self._notify(Notification(outcome.title, outcome.body, self.open_last_report))
+        if history_problem:
+            self._notify(Notification("History not saved", history_problem))
+            return False
         return analysis.ok
 
     def _notify(self, notification: Notification) -> None:
@@ -190,7 +198,7 @@ class TrayApp:
         html = self.reports.html(url)
         target = dialogs.ask_save_report(name) if html else None
         if target and html:
-            Path(target).write_text(html, encoding="utf-8")
+            write_private(Path(target), html)
 
     def open_settings(self) -> None:
         path = config_path()
@@ -246,13 +254,22 @@ class TrayApp:
         self._notify(Notification("About UniFER & privacy", FIRST_RUN_TEXT + " " + DISCLAIMER[:120] + "…"))
 
     def quit(self) -> None:
-        self._replace_pending(None)  # None ends the worker
+        """Stop taking requests, let the running capture finish (its description is cut short,
+        its history record written), drop one not yet started, then go."""
         self.hotkeys.stop()
         if self.instance is not None:
             self.instance.release()
+        self._replace_pending(None)  # None ends the worker once the running capture is done
+        if self._worker_thread is not None and self._worker_thread is not threading.current_thread():
+            self._worker_thread.join(QUIT_DRAIN_SECONDS)
         self.reports.close()
         if self.icon is not None:
             self.icon.stop()
+
+    def _on_terminate(self, signum: int, frame: object) -> None:
+        """SIGTERM (logout, `kill`): quit as the menu would, so the capture in hand is kept."""
+        log.info("signal %d: quitting", signum)
+        threading.Thread(target=self.quit, name="unifer-quit", daemon=True).start()
 
     # -- the icon -------------------------------------------------------------------------------
     def _menu(self) -> Any:
@@ -332,6 +349,7 @@ class TrayApp:
         import pystray
 
         self.instance, self.started = instance, started
+        signal.signal(signal.SIGTERM, self._on_terminate)
         self.icon = pystray.Icon("unifer-tray", icon_image(history=self.history.enabled), "UniFER", self._menu())
         self.notifications.attach_icon(self.icon)
         if first_run:

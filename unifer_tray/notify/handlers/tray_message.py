@@ -19,7 +19,7 @@ class TrayMessageBackend:
         return True, ""
 
     def send(self, notification: Notification) -> None:
-        log.warning("notification (tray fallback): %s — %s", notification.title, notification.body)
+        log.info("notification shown on the tray icon (fallback)")  # the result itself is never logged
         if self.icon is None:
             return
         self.icon.title = f"{notification.title}\n{notification.body}"[:127]
