@@ -10,6 +10,7 @@ packages=(
   trayer
   gnome-keyring libsecret-tools
   python3-tk
+  chromium
   gir1.2-gst-plugins-base-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gir1.2-gtk-3.0 gir1.2-ayatanaappindicator3-0.1 libgirepository1.0-dev libcairo2-dev pkg-config libglib2.0-dev
 )

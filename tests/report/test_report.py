@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 
 from unifer_tray.report.html import DISCLAIMER, render
-from unifer_tray.report.server import ReportServer
+from unifer_tray.report.server import LINK_TTL_SECONDS, REPORT_TTL_SECONDS, ReportServer
 from unifer_tray.report.text import notification_body, notification_title
 
 
@@ -35,17 +35,65 @@ def test_report_page(group, pipeline):
     assert html.count("class='bar'") == 5 * 7
 
 
-def test_report_server_serves_from_memory_only(group, pipeline):
-    analysis, rgb = group
-    server = ReportServer()
+def browser() -> urllib.request.OpenerDirector:
+    """A browser profile of its own: follows redirects, keeps cookies."""
+    from http.cookiejar import CookieJar
+
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+
+def status(opener: urllib.request.OpenerDirector, url: str) -> int:
     try:
-        url = server.publish(render(analysis, rgb, [], "now"))
-        assert url.startswith("http://127.0.0.1:")
-        with urllib.request.urlopen(url) as response:
-            assert response.headers["Cache-Control"] == "no-store"
-            assert "default-src 'none'" in response.headers["Content-Security-Policy"]
-            assert "UniFER report" in response.read().decode()
-        with pytest.raises(urllib.error.HTTPError):
-            urllib.request.urlopen(url.rsplit("/", 1)[0] + "/guessed-token")
+        with opener.open(url) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.fixture
+def server():
+    running = ReportServer()
+    yield running
+    running.close()
+
+
+def test_report_server_serves_from_memory_only(group, server):
+    analysis, rgb = group
+    report_id = server.publish(render(analysis, rgb, [], "now"))
+    url = server.link(report_id)
+    assert url.startswith("http://127.0.0.1:") and report_id not in url
+    user = browser()
+    with user.open(url) as response:  # the link, exchanged for a cookie, then the page
+        assert response.headers["Cache-Control"] == "no-store"
+        assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+        assert "UniFER report" in response.read().decode()
+        page_url = response.url
+    assert status(user, page_url) == 200  # reloading in the same browser works
+    assert status(browser(), url) == 404  # the link works once: another profile (or user) gets nothing
+    assert status(browser(), page_url) == 404  # and the page itself needs the cookie
+    assert status(browser(), url.rsplit("/", 1)[0] + "/guessed-token") == 404
+
+
+def test_each_link_works_once_and_reports_expire(group):
+    now = [1000.0]
+    server = ReportServer(clock=lambda: now[0])
+    try:
+        report_id = server.publish("<p>report</p>")
+        first, second = server.link(report_id), server.link(report_id)
+        assert status(browser(), first) == 200 and status(browser(), first) == 404
+        now[0] += LINK_TTL_SECONDS + 1
+        assert status(browser(), second) == 404  # a link not opened in time is void
+        now[0] += REPORT_TTL_SECONDS
+        assert server.link(report_id) is None and server.html(report_id) is None
     finally:
         server.close()
+
+
+def test_a_withdrawn_page_is_gone_at_once(server):
+    allowed = [True]
+    dashboard = server.publish("<p>history</p>", valid=lambda: allowed[0])
+    user = browser()
+    with user.open(server.link(dashboard)) as response:
+        page_url = response.url
+    allowed[0] = False  # history deleted
+    assert status(user, page_url) == 404 and server.html(dashboard) is None

@@ -117,9 +117,12 @@ class FakeReports:
     def __init__(self) -> None:
         self.pages: list[str] = []
 
-    def publish(self, html: str) -> str:
+    def publish(self, html: str, valid=None) -> str:
         self.pages.append(html)
-        return f"http://127.0.0.1:1/report/{len(self.pages)}"
+        return str(len(self.pages))
+
+    def link(self, report_id: str) -> str:
+        return f"http://127.0.0.1:1/open/{report_id}"
 
     def close(self) -> None:
         pass

@@ -147,13 +147,21 @@ def report(history, args) -> int:
     from ..report.server import ReportServer
 
     server = ReportServer()
-    url = server.publish(page)
-    print(f"history dashboard: {url}\n(served from memory on this computer; Ctrl+C to stop)")
-    open_in_browser(url)
+    dashboard = server.publish(page, valid=lambda: history.enabled)  # deleting history withdraws it
+    url = server.link(dashboard)
+    print(
+        f"history dashboard: {url}\n(served from memory on this computer; the link works once; "
+        "Ctrl+C to stop)",
+        flush=True,
+    )
+    open_in_browser(url or "")
     try:
-        while True:
-            time.sleep(3600)
+        while server.html(dashboard) is not None:
+            time.sleep(1)
+        print("history was turned off or deleted: the dashboard is no longer served")
     except KeyboardInterrupt:
+        pass
+    finally:
         server.close()
     return ExitCode.OK
 

@@ -1,41 +1,83 @@
 """Reports served from memory on loopback, so "Open report" needs no file on disk.
 
 Faces and results are never written to disk without consent (not even "temporarily"), yet a
-browser needs a URL: each report gets an unguessable path on 127.0.0.1, is sent with
-`Cache-Control: no-store`, and lives until the tray quits. "Save report…" writes a copy where
-the user chooses.
+browser needs a URL, and that URL is visible to every local user while the browser starts (it
+is on its command line). So a link is good once: `/open/<token>` hands the browser a cookie
+for that one report and redirects to `/report/<id>`, which answers only with that cookie. A
+second visit of the link, another browser profile or another user gets a 404. Reports expire
+after REPORT_TTL_SECONDS or when more than KEEP are held; one published with `valid=` (the
+history dashboard) disappears the moment that says no. Every answer is `no-store` and carries
+a CSP that allows nothing but inline images and styles.
 """
 
 from __future__ import annotations
 
 import secrets
 import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 KEEP = 20  # the most recent reports; older ones are dropped from memory
+REPORT_TTL_SECONDS = 4 * 3600
+LINK_TTL_SECONDS = 120  # a link not opened by then is void: the browser opens it at once
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+GONE = "<!doctype html><title>UniFER</title><p>This report is not available (links work once, and reports expire).</p>"
+
+
+@dataclass
+class _Report:
+    html: str
+    cookie: str  # the value a browser must send to see it
+    created: float
+    valid: Callable[[], bool] | None = None
+    links: dict[str, float] = field(default_factory=dict)  # one-time token -> issued
 
 
 class ReportServer:
-    def __init__(self) -> None:
-        self._reports: dict[str, str] = {}
-        self._order: list[str] = []
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._reports: dict[str, _Report] = {}
         self._lock = threading.Lock()
+        self._clock = clock
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:
+            def log_message(self, *args: object) -> None:
                 pass
 
             def do_GET(self) -> None:
-                with server._lock:
-                    html = server._reports.get(self.path.lstrip("/"))
-                body = (html or "<p>This report has expired.</p>").encode()
-                self.send_response(200 if html else 404)
+                kind, _, key = self.path.lstrip("/").partition("/")
+                if kind == "open":
+                    redeemed = server._redeem(key)
+                    if redeemed is not None:
+                        report_id, cookie = redeemed
+                        self._answer(
+                            303,
+                            "",
+                            Location=f"/report/{report_id}",
+                            **{
+                                "Set-Cookie": f"unifer-{report_id}={cookie}; Path=/report/{report_id}; "
+                                "HttpOnly; SameSite=Strict"
+                            },
+                        )
+                        return
+                elif kind == "report":
+                    html = server._page(key, self.headers.get("Cookie", ""))
+                    if html is not None:
+                        self._answer(200, html)
+                        return
+                self._answer(404, GONE)
+
+            def _answer(self, status: int, html: str, **headers: str) -> None:
+                body = html.encode()
+                self.send_response(status)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Cache-Control", "no-store")
-                self.send_header(
-                    "Content-Security-Policy", "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-                )
+                self.send_header("Content-Security-Policy", CSP)
+                self.send_header("Referrer-Policy", "no-referrer")
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -44,22 +86,70 @@ class ReportServer:
         self._http.daemon_threads = True
         threading.Thread(target=self._http.serve_forever, name="unifer-reports", daemon=True).start()
 
-    def publish(self, html: str) -> str:
-        token = secrets.token_urlsafe(16)
+    # -- what the shells call -------------------------------------------------------------------
+    def publish(self, html: str, valid: Callable[[], bool] | None = None) -> str:
+        """Hold `html` and return its id; `valid`: asked at every visit, False withdraws it."""
+        report_id = secrets.token_urlsafe(12)
         with self._lock:
-            self._reports[token] = html
-            self._order.append(token)
-            while len(self._order) > KEEP:
-                self._reports.pop(self._order.pop(0), None)
-        port = self._http.server_address[1]
-        return f"http://127.0.0.1:{port}/{token}"
+            self._expire()
+            self._reports[report_id] = _Report(html, secrets.token_urlsafe(24), self._clock(), valid)
+            while len(self._reports) > KEEP:
+                self._reports.pop(next(iter(self._reports)))
+        return report_id
 
-    def html(self, url: str) -> str | None:
+    def link(self, report_id: str) -> str | None:
+        """A URL that opens the report once (None if it is gone): give it to the browser."""
         with self._lock:
-            return self._reports.get(url.rsplit("/", 1)[-1])
+            self._expire()
+            report = self._reports.get(report_id)
+            if report is None:
+                return None
+            token = secrets.token_urlsafe(24)
+            report.links[token] = self._clock()
+        return f"http://127.0.0.1:{self._http.server_address[1]}/open/{token}"
+
+    def html(self, report_id: str) -> str | None:
+        with self._lock:
+            self._expire()
+            report = self._reports.get(report_id)
+            return report.html if report else None
+
+    def withdraw(self, report_id: str) -> None:
+        with self._lock:
+            self._reports.pop(report_id, None)
 
     def close(self) -> None:
         self._http.shutdown()
         self._http.server_close()
         with self._lock:
             self._reports.clear()
+
+    # -- the browser's side ---------------------------------------------------------------------
+    def _expire(self) -> None:
+        """Drop expired and withdrawn reports; the caller holds the lock."""
+        now = self._clock()
+        for report_id, report in list(self._reports.items()):
+            if now - report.created > REPORT_TTL_SECONDS or (report.valid is not None and not report.valid()):
+                del self._reports[report_id]
+
+    def _redeem(self, token: str) -> tuple[str, str] | None:
+        """(report id, its cookie) for a link not used before and not too old, which is spent."""
+        with self._lock:
+            self._expire()
+            for report_id, report in self._reports.items():
+                issued = report.links.pop(token, None)
+                if issued is not None and self._clock() - issued <= LINK_TTL_SECONDS:
+                    return report_id, report.cookie
+        return None
+
+    def _page(self, report_id: str, cookies: str) -> str | None:
+        with self._lock:
+            self._expire()
+            report = self._reports.get(report_id)
+        if report is None:
+            return None
+        sent = {
+            name.strip(): value for name, _, value in (part.partition("=") for part in cookies.split(";")) if name
+        }
+        presented = sent.get(f"unifer-{report_id}", "").encode()
+        return report.html if secrets.compare_digest(presented, report.cookie.encode()) else None

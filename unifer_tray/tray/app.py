@@ -90,7 +90,7 @@ class TrayApp:
         self.supersede = Supersede()
         self.jobs: queue.Queue[Action | None] = queue.Queue(maxsize=1)
         self.overlay_open = threading.Event()
-        self.last_report: tuple[str, str] | None = None  # (url, suggested file name)
+        self.last_report: tuple[str, str] | None = None  # (report id on the server, suggested file name)
         self.icon: Any = None  # a pystray.Icon once run() made it
         self.instance: SingleInstance | None = None
         self.started = time.monotonic()
@@ -189,13 +189,21 @@ class TrayApp:
     # -- menu actions ---------------------------------------------------------------------------
     def open_last_report(self) -> None:
         if self.last_report:
-            open_in_browser(self.last_report[0])
+            self._open_report(self.last_report[0])
+
+    def _open_report(self, report_id: str) -> None:
+        """A fresh single-use link each time: the one given to the browser before is spent."""
+        url = self.reports.link(report_id)
+        if url is None:
+            self._notify(Notification("Report expired", "Reports are kept for a few hours; capture again."))
+            return
+        open_in_browser(url)
 
     def save_report(self) -> None:
         if not self.last_report:
             return
-        url, name = self.last_report
-        html = self.reports.html(url)
+        report_id, name = self.last_report
+        html = self.reports.html(report_id)
         target = dialogs.ask_save_report(name) if html else None
         if target and html:
             write_private(Path(target), html)
@@ -217,9 +225,12 @@ class TrayApp:
         from ..report.dashboard import render_dashboard
 
         try:
-            open_in_browser(self.reports.publish(render_dashboard(self.history.records())))
+            page = render_dashboard(self.history.records())
         except HistoryError as exc:
             self._notify(Notification("History unavailable", str(exc)))
+            return
+        # served only while history is on: deleting it withdraws the page at once
+        self._open_report(self.reports.publish(page, valid=lambda: self.history.enabled))
 
     def keep_history(self) -> None:
         if not dialogs.ask_yes_no("Keep history?", self.history.consent_text() + "\nKeep this history?"):
