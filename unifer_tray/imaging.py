@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import io
 import os
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
-# Larger than three 4K monitors side by side (25 Mpx), far below what would exhaust memory.
+# Larger than three 4K monitors side by side (25 Mpx), far below what would exhaust memory:
+# any image under it is converted in bands, so the peak stays under about 800 MB whatever its
+# mode (16-bit, alpha); see benchmarks/bench_images.py.
 MAX_PIXELS = 80_000_000
+BAND_ROWS = 512  # rows converted at a time: the temporary arrays stay small
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif", ".jfif", ".ppm", ".pgm"})
 
 
@@ -36,20 +41,23 @@ def open_image(path: Path, max_pixels: int = MAX_PIXELS) -> Image.Image:
         raise ImageError("permission denied: the file is not readable by this user")
     if path.stat().st_size == 0:
         raise ImageError("empty file (0 bytes)")
+    too_large = f"the limit is {max_pixels / 1e6:.0f} Mpx (protects against decompression bombs); downscale it first"
     try:
-        image = Image.open(path)
-    except Image.DecompressionBombError as exc:
-        raise ImageError(f"image too large (decompression bomb protection): {exc}") from None
+        with warnings.catch_warnings():  # our own limit below speaks for itself
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
+    except Image.DecompressionBombError:
+        limit = 2 * (Image.MAX_IMAGE_PIXELS or 0) / 1e6
+        raise ImageError(f"image too large: over {limit:.0f} Mpx; {too_large}") from None
     except UnidentifiedImageError:
         raise ImageError("not an image, or a format Pillow cannot read") from None
+    except ValueError as exc:  # e.g. a PNG text chunk that would decompress to gigabytes
+        raise ImageError(f"the image's metadata is malformed or too large ({exc})") from None
     except OSError as exc:
         raise ImageError(f"corrupt or truncated image: {exc}") from None
     width, height = image.size
     if width * height > max_pixels:
-        raise ImageError(
-            f"image too large: {width}x{height} = {width * height / 1e6:.0f} Mpx, the limit is "
-            f"{max_pixels / 1e6:.0f} Mpx (protects against decompression bombs); downscale it first"
-        )
+        raise ImageError(f"image too large: {width}x{height} = {width * height / 1e6:.0f} Mpx; {too_large}")
     try:
         image.load()  # first frame of a GIF or multi-page TIFF
     except (OSError, SyntaxError, ValueError) as exc:
@@ -57,20 +65,54 @@ def open_image(path: Path, max_pixels: int = MAX_PIXELS) -> Image.Image:
     return image
 
 
+# EXIF orientation -> the numpy operation that makes the picture upright (as ImageOps.exif_transpose)
+_UPRIGHT = {
+    2: lambda a: a[:, ::-1],
+    3: lambda a: a[::-1, ::-1],
+    4: lambda a: a[::-1],
+    5: lambda a: a.transpose(1, 0, 2),
+    6: lambda a: np.rot90(a, -1),
+    7: lambda a: a.transpose(1, 0, 2)[::-1, ::-1],
+    8: lambda a: np.rot90(a, 1),
+}
+
+
 def to_rgb(image: Image.Image) -> np.ndarray:
-    """8-bit RGB pixels, upright per EXIF, transparency flattened onto white."""
-    image = ImageOps.exif_transpose(image)
+    """8-bit RGB pixels, upright per EXIF, transparency flattened onto white.
+
+    The decoded image is copied into the one output array a band of rows at a time (deep and
+    transparent ones converted on the way), and turned upright as an array: a large image costs
+    its decoded size plus the output, not several full copies."""
     if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        pixels = np.asarray(image, dtype=np.float64)
-        top = pixels.max() or 1.0
-        gray = np.clip(pixels / top * 255.0, 0, 255).astype(np.uint8)
-        return np.stack([gray] * 3, axis=-1)
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        flat = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        flat.alpha_composite(rgba)
-        image = flat
-    return np.ascontiguousarray(np.asarray(image.convert("RGB")))
+        top = float(image.getextrema()[1]) or 1.0
+        rgb = _banded(image, lambda band: _scaled_gray(band, top))
+    elif image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgb = _banded(image, lambda band: _flattened(np.asarray(band.convert("RGBA"))))
+    else:
+        rgb = _banded(image, lambda band: np.asarray(band if band.mode == "RGB" else band.convert("RGB")))
+    upright = _UPRIGHT.get(image.getexif().get(0x0112, 1))
+    return np.ascontiguousarray(upright(rgb)) if upright else rgb
+
+
+def _banded(image: Image.Image, convert: Callable[[Image.Image], np.ndarray]) -> np.ndarray:
+    width, height = image.size
+    rgb = np.empty((height, width, 3), np.uint8)
+    for row in range(0, height, BAND_ROWS):
+        rgb[row : row + BAND_ROWS] = convert(image.crop((0, row, width, min(height, row + BAND_ROWS))))
+    return rgb
+
+
+def _scaled_gray(band: Image.Image, top: float) -> np.ndarray:
+    """Deep gray (16-bit, 32-bit, float) stretched so the image's brightest value is 255, as RGB."""
+    values = np.asarray(band).astype(np.float32)
+    return np.clip(values * (255.0 / top), 0, 255)[..., None].astype(np.uint8)
+
+
+def _flattened(rgba: np.ndarray) -> np.ndarray:
+    """RGBA over white, as RGB."""
+    band = rgba.astype(np.uint16)
+    alpha = band[..., 3:4]
+    return ((band[..., :3] * alpha + 255 * (255 - alpha) + 127) // 255).astype(np.uint8)
 
 
 def load_rgb(path: Path, max_pixels: int = MAX_PIXELS) -> np.ndarray:

@@ -144,3 +144,71 @@ def test_exif_orientation_is_respected(pipeline, data_dir, tmp_path):
     analysis = pipeline.analyze(path)
     assert (analysis.width, analysis.height) == upright.size
     assert [f.expression for f in analysis.faces] == ["happiness"]
+
+
+def test_a_png_text_bomb_is_one_file_error_and_the_batch_goes_on(data_dir, tmp_path, capsys):
+    from PIL.PngImagePlugin import PngInfo
+
+    from unifer_tray.cli.main import main
+
+    metadata = PngInfo()
+    metadata.add_text("comment", "0" * 50_000_000, zip=True)  # 50 kB on disk, 50 MB decompressed
+    Image.new("RGB", (8, 8)).save(tmp_path / "a-text-bomb.png", pnginfo=metadata)
+    shutil.copy(data_dir / "single_face.jpg", tmp_path / "b-face.jpg")
+    assert main(["analyze", "--format", "jsonl", "--jobs", "1", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    assert "metadata is malformed or too large" in err and '"expression": "happiness"' in out
+
+
+def test_pillows_bomb_warning_never_reaches_the_user(tmp_path):
+    import warnings
+
+    path = tmp_path / "large.png"
+    png_header_only(path, 10_000, 10_000)  # 100 Mpx: over Pillow's warning threshold and our limit
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ImageError, match="the limit is 80 Mpx"):
+            load_rgb(path)
+    assert not [w for w in caught if issubclass(w.category, Image.DecompressionBombWarning)]
+
+
+def test_above_pillows_own_limit_the_message_is_ours(tmp_path):
+    path = tmp_path / "huge.png"
+    png_header_only(path, 20_000, 10_000)  # 200 Mpx: Pillow refuses by itself
+    with pytest.raises(ImageError, match=r"over 179 Mpx; the limit is 80 Mpx"):
+        load_rgb(path)
+
+
+@pytest.mark.parametrize("mode", ["I;16", "RGBA", "LA", "F"])
+def test_banded_conversion_matches_a_direct_one(mode):
+    rng = np.random.default_rng(3)
+    height = 3 * 512 + 17  # several bands and a short last one
+    if mode in ("RGBA", "LA"):
+        pixels = rng.integers(0, 256, (height, 40, 4 if mode == "RGBA" else 2), dtype=np.uint8)
+        image = Image.fromarray(pixels, mode)
+        rgba = np.asarray(image.convert("RGBA")).astype(float)
+        expected = rgba[..., :3] * rgba[..., 3:] / 255 + 255 * (1 - rgba[..., 3:] / 255)
+    else:
+        pixels = rng.integers(0, 4000, (height, 40)).astype(np.uint16 if mode == "I;16" else np.float32)
+        image = Image.fromarray(pixels)  # uint16 -> I;16, float32 -> F
+        assert image.mode == mode
+        expected = np.repeat((pixels / pixels.max() * 255)[..., None], 3, axis=-1)
+    from unifer_tray.imaging import to_rgb
+
+    assert np.abs(to_rgb(image).astype(float) - expected).max() <= 1.0
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_exif_orientation_is_made_upright_as_pillow_would(tmp_path, orientation):
+    from PIL import ImageOps
+
+    from unifer_tray.imaging import to_rgb
+
+    pixels = np.random.default_rng(orientation).integers(0, 256, (30, 50, 3), dtype=np.uint8)
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    path = tmp_path / "oriented.png"
+    Image.fromarray(pixels).save(path, exif=exif)
+    with Image.open(path) as image:
+        expected = np.asarray(ImageOps.exif_transpose(image).convert("RGB"))
+        assert np.array_equal(to_rgb(image), expected)
