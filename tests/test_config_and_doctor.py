@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,10 +44,14 @@ def test_values_and_unknown_keys(tmp_path):
         ("[ollama]\ntimeout = -1\n", "[ollama] timeout must be a positive number"),
         ('[ollama]\npreference = "gemma3"\n', "[ollama] preference must be a list of names"),
         ("[ollama\n", "is not valid TOML"),
+        ("[ollama]\ntimeout = nan\n", "[ollama] timeout must be a positive number"),
+        ("[ollama]\ntimeout = inf\n", "[ollama] timeout must be a positive number"),
+        ("[history]\nretention_days = 0\n", "[history] retention_days must be a whole number >= 1"),
+        ('[tray]\nhotkey_region = "ctrl+alt+x"\n', "e.g. '<ctrl>+<alt>+x'"),
     ],
 )
 def test_bad_values_name_the_key(tmp_path, text, message):
-    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(ConfigError, match=re.escape(message)):
         load_config(write_config(tmp_path, text))
 
 
@@ -123,10 +128,49 @@ def test_config_set_validates_and_saves(tmp_path):
     assert ok.returncode == 0, ok.stderr
     assert run(["config", "set", "camera.source", "/dev/video2"], config).returncode == 0
     shown = run(["config", "show"], config).stdout
-    assert "describe = False" in shown and "source = '/dev/video2'" in shown
+    assert "describe = false" in shown and 'source = "/dev/video2"' in shown  # TOML, as in the file
+    assert "# host is not set" in shown
+    assert run(["config"], config).stdout == shown  # `unifer config` alone shows them too
     bad = run(["config", "set", "ollama.timeout", "soon"], config)
     assert bad.returncode == 2 and "[ollama] timeout must be a positive number" in bad.stderr
     unknown = run(["config", "set", "tray.colour", "red"], config)
     assert unknown.returncode == 2 and "unknown setting tray.colour" in unknown.stderr
     assert "timeout" not in config.read_text()  # the rejected value was not written
     assert run(["config", "path"], config).stdout.strip() == str(config)
+
+
+def test_a_config_that_is_not_utf8_is_an_error_not_a_traceback(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_bytes(b'[ollama]\nmodel = "caf\xe9"\n')  # Latin-1
+    with pytest.raises(ConfigError, match="is not UTF-8 text"):
+        load_config(path)
+    result = run(["config", "set", "ollama.timeout", "10"], path)
+    assert result.returncode == 2 and "not UTF-8" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_config_set_on_a_broken_file_says_so_and_leaves_it(tmp_path):
+    path = write_config(tmp_path, "[ollama\ntimeout = 3\n")
+    result = run(["config", "set", "ollama.timeout", "10"], path)
+    assert result.returncode == 2 and "Fix or delete the file" in result.stderr and "Traceback" not in result.stderr
+    assert path.read_text() == "[ollama\ntimeout = 3\n"
+
+
+def test_config_set_keeps_comments_and_a_symlinked_file(tmp_path):
+    dotfiles = tmp_path / "dotfiles" / "unifer.toml"
+    dotfiles.parent.mkdir()
+    dotfiles.write_text("# my settings\n[ollama]\ntimeout = 5  # seconds, my choice\n")
+    link = tmp_path / "config" / "config.toml"
+    link.parent.mkdir()
+    link.symlink_to(dotfiles)
+    assert run(["config", "set", "tray.describe", "false"], link).returncode == 0
+    assert link.is_symlink() and link.resolve() == dotfiles
+    text = dotfiles.read_text()
+    assert "# my settings" in text and "timeout = 5  # seconds, my choice" in text and "describe = false" in text
+
+
+def test_config_set_validates_hotkeys_with_the_trays_grammar(tmp_path):
+    path = tmp_path / "config.toml"
+    bad = run(["config", "set", "tray.hotkey_region", "ctrl+alt+x"], path)
+    assert bad.returncode == 2 and "'<ctrl>+<alt>+x'" in bad.stderr
+    assert run(["config", "set", "tray.hotkey_region", "<ctrl>+<alt>+x"], path).returncode == 0
+    assert run(["config", "set", "tray.hotkey_webcam", "off"], path).returncode == 0

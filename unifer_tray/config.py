@@ -7,9 +7,10 @@ such as ``allow_remote``. The file is optional: without it every default applies
 
 from __future__ import annotations
 
+import math
 import os
 import sys
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -76,16 +77,22 @@ def config_path() -> Path:
     return Path(override) if override else platformdirs.user_config_path(APP_NAME) / "config.toml"
 
 
+# Whole-number settings whose smallest sensible value is not 0.
+MINIMUMS = {("history", "retention_days"): 1}  # 0 days would delete every record as it is written
+HOTKEYS = {("tray", "hotkey_region"), ("tray", "hotkey_webcam")}
+
+
 def _check(section: str, name: str, expected: Any, value: Any) -> Any:
     key = f"[{section}] {name}"
     if expected is bool:
         if not isinstance(value, bool):
             raise ConfigError(f"{key} must be true or false, got {value!r}")
     elif expected is int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ConfigError(f"{key} must be a whole number >= 0, got {value!r}")
+        least = MINIMUMS.get((section, name), 0)
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ConfigError(f"{key} must be a whole number >= {least}, got {value!r}")
     elif expected is float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
             raise ConfigError(f"{key} must be a positive number, got {value!r}")
         value = float(value)
     elif expected == "index or path":
@@ -96,6 +103,12 @@ def _check(section: str, name: str, expected: Any, value: Any) -> Any:
             raise ConfigError(f"{key} must be a list of names, got {value!r}")
     elif not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{key} must be a non-empty string, got {value!r}")
+    elif (section, name) in HOTKEYS:
+        from .hotkeys import hotkey_problem
+
+        problem = hotkey_problem(value)
+        if problem:
+            raise ConfigError(f"{key}: {problem}")
     return value
 
 
@@ -127,13 +140,9 @@ def load_config(path: Path | None = None) -> Config:
     """The validated config; defaults when the file does not exist."""
     path = path or config_path()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = _read(path)
     except FileNotFoundError:
         return Config()
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from None
     warnings: list[str] = []
     values = {}
     for section, table in raw.items():
@@ -144,9 +153,26 @@ def load_config(path: Path | None = None) -> Config:
     return Config(**values, warnings=warnings)
 
 
+def _read(path: Path) -> dict[str, Any]:
+    """The file's TOML; ConfigError for anything but a missing file."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text; save it as UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
+
+
 def set_value(key: str, text: str, path: Path | None = None) -> Config:
-    """`unifer config set ollama.timeout 10`: validate the new value, then rewrite the file."""
-    import tomli_w
+    """`unifer config set ollama.timeout 10`: validate the new value, then rewrite the file.
+
+    Comments and layout are kept (tomlkit); a config that is a symbolic link (dotfiles) stays
+    one: the file it points to is rewritten, atomically."""
+    import tomlkit
 
     path = path or config_path()
     section, _, name = key.partition(".")
@@ -157,15 +183,41 @@ def set_value(key: str, text: str, path: Path | None = None) -> Config:
         value = tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         value = text  # a bare word is a string
-    raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    raw.setdefault(section, {})[name] = value
-    candidate = path.with_suffix(".toml.new")
+    target = path.resolve()
+    try:
+        _read(target)  # a broken file is reported, never overwritten
+        document = tomlkit.parse(target.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        document = tomlkit.document()
+    except ConfigError as exc:
+        raise ConfigError(f"{exc}. Fix or delete the file, then set the value again") from None
+    table = document.get(section)
+    if table is None:
+        table = document[section] = tomlkit.table()
+    table[name] = value
+    candidate = target.with_name(target.name + ".new")
     candidate.parent.mkdir(parents=True, exist_ok=True)
-    candidate.write_text(tomli_w.dumps(raw), encoding="utf-8")
+    candidate.write_text(tomlkit.dumps(document), encoding="utf-8")
     try:
         config = load_config(candidate)
     except ConfigError:
         candidate.unlink()
         raise
-    candidate.replace(path)
+    candidate.replace(target)
     return config
+
+
+def as_toml(config: Config) -> str:
+    """The settings in force, as a config file would hold them (unset values as comments)."""
+    import tomlkit
+
+    document = tomlkit.document()
+    for section in SECTIONS:
+        table = tomlkit.table()
+        for name, value in asdict(getattr(config, section)).items():
+            if value is None:
+                table.add(tomlkit.comment(f"{name} is not set"))
+            else:
+                table[name] = value
+        document[section] = table
+    return tomlkit.dumps(document)

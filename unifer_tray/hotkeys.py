@@ -12,6 +12,31 @@ from typing import Any
 
 from . import platform
 
+
+def hotkey_problem(text: str) -> str | None:
+    """What is wrong with a hotkey in pynput's syntax ("<ctrl>+<alt>+e"), or None if it is fine.
+
+    pynput's own parser decides where it can load; without a display it cannot, and the same
+    grammar is checked instead: named keys in angle brackets, single characters bare."""
+    if text.strip().lower() in ("", "off", "none"):
+        return None
+    try:
+        from pynput.keyboard import HotKey
+    except Exception:  # no display: pynput's backend does not load
+        parts = text.split("+")
+        valid = all(len(part) == 1 or (len(part) > 2 and part[0] == "<" and part[-1] == ">") for part in parts)
+    else:
+        try:
+            HotKey.parse(text)
+            valid = True
+        except ValueError:
+            valid = False
+    if valid:
+        return None
+    named = "+".join(part if len(part) == 1 or part.startswith("<") else f"<{part}>" for part in text.split("+"))
+    return f"{text!r} is not a hotkey; write named keys in angle brackets, e.g. {named!r}"
+
+
 WAYLAND_HINT = (
     "Global hotkeys are not available under Wayland. Bind `unifer-tray --trigger region` to a "
     "keyboard shortcut in your desktop's settings, or use the tray menu."

@@ -84,7 +84,8 @@ def to_rgb(image: Image.Image) -> np.ndarray:
     transparent ones converted on the way), and turned upright as an array: a large image costs
     its decoded size plus the output, not several full copies."""
     if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        top = float(image.getextrema()[1]) or 1.0
+        low_high = image.getextrema()  # one band: (lowest, highest)
+        top = float(low_high[1]) or 1.0  # type: ignore[arg-type]
         rgb = _banded(image, lambda band: _scaled_gray(band, top))
     elif image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgb = _banded(image, lambda band: _flattened(np.asarray(band.convert("RGBA"))))

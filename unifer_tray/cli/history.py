@@ -150,8 +150,7 @@ def report(history, args) -> int:
     dashboard = server.publish(page, valid=lambda: history.enabled)  # deleting history withdraws it
     url = server.link(dashboard)
     print(
-        f"history dashboard: {url}\n(served from memory on this computer; the link works once; "
-        "Ctrl+C to stop)",
+        f"history dashboard: {url}\n(served from memory on this computer; the link works once; Ctrl+C to stop)",
         flush=True,
     )
     open_in_browser(url or "")

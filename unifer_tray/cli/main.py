@@ -177,20 +177,14 @@ def run_doctor(args: argparse.Namespace) -> int:
 
 
 def run_config(args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
-    from ..config import config_path, load_config, set_value
+    from ..config import as_toml, config_path, load_config, set_value
 
     if args.action == "path":
         print(config_path())
     elif args.action == "show":
         config = load_config()
-        for section, values in asdict(config).items():
-            if section == "warnings":
-                continue
-            print(f"[{section}]")
-            for key, value in values.items():
-                print(f"{key} = {value!r}")
+        print(f"# {config_path()}{'' if config_path().exists() else ' (not created: these are the defaults)'}")
+        print(as_toml(config), end="")
         for warning in config.warnings:
             print(f"# warning: {warning}")
     else:
@@ -279,8 +273,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_history_parser(sub)
 
-    config = sub.add_parser("config", help="show or change settings: config path | show | set KEY VALUE")
-    config.add_argument("action", choices=["path", "show", "set"])
+    config = sub.add_parser(
+        "config",
+        help="show or change settings",
+        description="unifer config [show]: the settings in force, as TOML; unifer config path: where the file is; "
+        "unifer config set KEY VALUE: change one, e.g. unifer config set ollama.timeout 10",
+    )
+    config.add_argument("action", nargs="?", choices=["path", "show", "set"], default="show")
     config.add_argument("values", nargs="*", metavar="KEY VALUE")
     config.set_defaults(handler=run_config)
     return parser

@@ -148,8 +148,6 @@ class ReportServer:
             report = self._reports.get(report_id)
         if report is None:
             return None
-        sent = {
-            name.strip(): value for name, _, value in (part.partition("=") for part in cookies.split(";")) if name
-        }
+        sent = {name.strip(): value for name, _, value in (part.partition("=") for part in cookies.split(";")) if name}
         presented = sent.get(f"unifer-{report_id}", "").encode()
         return report.html if secrets.compare_digest(presented, report.cookie.encode()) else None
