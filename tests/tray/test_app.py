@@ -7,9 +7,11 @@ capture superseding a running one, history kept only when it is on, failures as 
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -148,6 +150,14 @@ def make_app(pipeline: FakePipeline, history: FakeHistory | None = None, **confi
     )
     app.start_worker()
     return app
+
+
+@pytest.fixture(autouse=True)
+def settings_file(tmp_path, monkeypatch) -> Path:
+    """Each test's own settings file: toggles are saved, and edits are picked up."""
+    path = tmp_path / "config.toml"
+    monkeypatch.setenv("UNIFER_CONFIG", str(path))
+    return path
 
 
 @pytest.fixture
@@ -297,3 +307,36 @@ def test_the_record_is_written_before_its_notification(apps):
     app.trigger(Action.SCREEN)
     wait_for(lambda: len(order) == 2, "the record and the notification")
     assert order == ["record", "notification"]
+
+
+def test_menu_toggles_are_saved(apps, settings_file):
+    from unifer_tray.config import load_config
+
+    app = make_app(FakePipeline())
+    apps.append(app)
+    app.toggle("notifications")
+    app.toggle("describe")
+    saved = load_config(settings_file)
+    assert saved.tray.notifications is False and saved.tray.describe is False
+
+
+def test_settings_edited_while_running_apply_from_the_next_capture(apps, settings_file):
+    app = make_app(FakePipeline())
+    apps.append(app)
+    settings_file.write_text('[camera]\nsource = 2\n[tray]\nhotkey_region = "<ctrl>+<alt>+r"\n')
+    os.utime(settings_file, (time.time() + 5, time.time() + 5))  # as a later edit would
+    app.trigger(Action.SCREEN)
+    wait_for(lambda: len(app.notifications.sent) == 2, "the hotkey notice and the result")
+    assert app.captures.camera.source == 2 and app.config.tray.hotkey_region == "<ctrl>+<alt>+r"
+    assert app.notifications.sent[0].title == "New hotkeys"
+
+
+def test_a_broken_edit_keeps_the_settings_in_force(apps, settings_file):
+    app = make_app(FakePipeline())
+    apps.append(app)
+    settings_file.write_text("[ollama]\ntimeout = -3\n")
+    app.trigger(Action.SCREEN)
+    wait_for(lambda: len(app.notifications.sent) == 2, "the warning and the result")
+    warning = app.notifications.sent[0]
+    assert warning.title == "Settings not reloaded" and "timeout must be a positive number" in warning.body
+    assert app.config.ollama.timeout == 30.0

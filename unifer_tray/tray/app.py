@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .. import platform
 from ..capture import CaptureError
 from ..capture.sources import Captured, Captures
-from ..config import Config, config_path
+from ..config import Config, ConfigError, config_path, load_config, set_value
 from ..helpers import open_in_browser
 from ..history import History, HistoryError
 from ..hotkeys import Hotkeys
@@ -95,6 +95,8 @@ class TrayApp:
         self.instance: SingleInstance | None = None
         self.started = time.monotonic()
         self._worker_thread: threading.Thread | None = None
+        self.config_file = config_path()
+        self._config_stamp = self._stamp()
 
     @property
     def pipeline(self) -> Pipeline:
@@ -132,6 +134,7 @@ class TrayApp:
             if action is None:
                 return
             self._set_state("busy")
+            self.reload_config_if_changed()
             failed = False
             try:
                 captured = self._capture(action)
@@ -216,10 +219,51 @@ class TrayApp:
         open_in_browser(path.as_uri())
 
     def toggle(self, name: Literal["describe", "notifications"]) -> None:
-        setattr(self.config.tray, name, not getattr(self.config.tray, name))
-        if name == "describe" and self._pipeline is not None:
-            self._pipeline.describe_with(self.config.ollama if self.config.tray.describe else None)
+        """Flip a menu setting and save it, so it survives a restart."""
+        value = not getattr(self.config.tray, name)
+        setattr(self.config.tray, name, value)
+        self._apply_describe()
+        try:
+            set_value(f"tray.{name}", "true" if value else "false", self.config_file)
+            self._config_stamp = self._stamp()
+        except (ConfigError, OSError) as exc:
+            self._notify(Notification("Setting not saved", f"{exc}. It applies until UniFER quits."))
         self._update_menu()
+
+    def _apply_describe(self) -> None:
+        if self._pipeline is not None:
+            self._pipeline.describe_with(self.config.ollama if self.config.tray.describe else None)
+
+    def _stamp(self) -> tuple[float, int] | None:
+        try:
+            info = self.config_file.stat()
+        except OSError:
+            return None
+        return info.st_mtime, info.st_size
+
+    def reload_config_if_changed(self) -> None:
+        """Settings edited while the tray runs (`unifer config set`, the settings file) apply
+        from the next capture; a broken file keeps the settings in force and says why."""
+        stamp = self._stamp()
+        if stamp == self._config_stamp:
+            return
+        self._config_stamp = stamp
+        try:
+            fresh = load_config(self.config_file)
+        except ConfigError as exc:
+            self._notify(Notification("Settings not reloaded", f"{exc}. The previous settings stay in force."))
+            return
+        hotkeys_changed = (fresh.tray.hotkey_region, fresh.tray.hotkey_webcam) != (
+            self.config.tray.hotkey_region,
+            self.config.tray.hotkey_webcam,
+        )
+        self.config = fresh
+        self.captures.camera = fresh.camera
+        self.history.retention_days = fresh.history.retention_days
+        self._apply_describe()
+        log.info("settings reloaded from %s", self.config_file)
+        if hotkeys_changed:
+            self._notify(Notification("New hotkeys", "Quit and start UniFER again for the new hotkeys to work."))
 
     def open_history(self) -> None:
         from ..report.dashboard import render_dashboard
