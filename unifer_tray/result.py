@@ -119,11 +119,21 @@ def strength(confidence: float) -> str:
 
 
 def fallback_summary(analysis: Analysis) -> str:
-    """ "2 faces: clear happiness (87%); mild surprise (41%)": the summary without a language
-    model. It lives with the result because the describe step falls back to it."""
+    """ "2 faces: clear happiness (87%); mild surprise (41%)", "5 faces: clear happiness": the
+    summary without a language model, identical readings grouped. It lives with the result
+    because the describe step falls back to it."""
     count = len(analysis.faces)
     if not count:
         return "No face found."
-    readings = "; ".join(f"{strength(f.confidence)} {f.expression} ({f.confidence:.0%})" for f in analysis.faces[:4])
-    more = f"; +{count - 4} more" if count > 4 else ""
-    return f"{count} face{'s' if count > 1 else ''}: {readings}{more}"
+    groups: dict[str, list[float]] = {}
+    for face in analysis.faces:
+        groups.setdefault(f"{strength(face.confidence)} {face.expression}", []).append(face.confidence)
+    faces = f"{count} face{'s' if count > 1 else ''}"
+    if len(groups) == 1 and count > 1:
+        return f"{faces}: {next(iter(groups))}"
+    readings = [
+        f"{reading} ({confidences[0]:.0%})" if len(confidences) == 1 else f"{reading} ×{len(confidences)}"  # noqa: RUF001
+        for reading, confidences in list(groups.items())[:4]
+    ]
+    more = f"; +{len(groups) - 4} more" if len(groups) > 4 else ""
+    return f"{faces}: {'; '.join(readings)}{more}"

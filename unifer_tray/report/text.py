@@ -5,6 +5,8 @@ Shared by the CLI, notifications and reports, so every surface words a result th
 
 from __future__ import annotations
 
+import re
+
 from ..result import Analysis, Face, fallback_summary, top_label
 
 
@@ -32,16 +34,28 @@ def notification_title(analysis: Analysis) -> str:
     return f"{face.expression.capitalize()} {face.confidence:.0%} · {count} face{'s' if count > 1 else ''}"
 
 
+def short_reason(reason: str, limit: int = 60) -> str:
+    """The gist of a fallback reason: "Ollama is not reachable at …: start it" -> its first clause."""
+    gist = re.sub(r" at https?://\S+?(?=:?\s|:?$)", "", reason)
+    for mark in (": ", "; ", " ("):
+        gist = gist.split(mark, 1)[0]
+    gist = gist.strip()
+    return gist if len(gist) <= limit else gist[: limit - 1] + "…"
+
+
 def notification_body(analysis: Analysis, limit: int = 250) -> str:
     """The summary, then each face's label; at most `limit` characters."""
     if analysis.error:
         return analysis.error[:limit]
     if not analysis.faces:
         return "Try a larger region or a sharper, more frontal view of the face."[:limit]
-    summary = analysis.description.summary if analysis.description else fallback_summary(analysis)
+    description = analysis.description
+    summary = description.summary if description else fallback_summary(analysis)
     lines = [summary]
-    if analysis.description and analysis.description.status == "ok":
+    if description and description.status == "ok":
         lines += [f"#{i}: {f.expression} {f.confidence:.0%}" for i, f in enumerate(analysis.faces[:4], start=1)]
         lines += [note for note in map(disagreement, analysis.faces) if note]
+    elif description and description.reason:  # asked for, not given: say so briefly
+        lines.append(f"(no description: {short_reason(description.reason)})")
     body = "\n".join(lines)
     return body if len(body) <= limit else body[: limit - 1] + "…"
