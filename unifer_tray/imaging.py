@@ -31,16 +31,23 @@ def is_image_path(path: Path) -> bool:
     return path.suffix.lower() in IMAGE_SUFFIXES
 
 
-def open_image(path: Path, max_pixels: int = MAX_PIXELS) -> Image.Image:
-    """Decode an image file, refusing oversized ones before their pixels are allocated."""
-    if not path.exists():
-        raise ImageError("file not found")
-    if path.is_dir():
-        raise ImageError("is a folder, not an image")
-    if not os.access(path, os.R_OK):
-        raise ImageError("permission denied: the file is not readable by this user")
-    if path.stat().st_size == 0:
-        raise ImageError("empty file (0 bytes)")
+def open_image(source: Path | bytes, max_pixels: int = MAX_PIXELS) -> Image.Image:
+    """Decode an image file (or its bytes, e.g. from stdin), refusing oversized ones before
+    their pixels are allocated."""
+    if isinstance(source, bytes):
+        if not source:
+            raise ImageError("empty input (0 bytes)")
+        path: Path | io.BytesIO = io.BytesIO(source)
+    else:
+        if not source.exists():
+            raise ImageError("file not found")
+        if source.is_dir():
+            raise ImageError("is a folder, not an image")
+        if not os.access(source, os.R_OK):
+            raise ImageError("permission denied: the file is not readable by this user")
+        if source.stat().st_size == 0:
+            raise ImageError("empty file (0 bytes)")
+        path = source
     too_large = f"the limit is {max_pixels / 1e6:.0f} Mpx (protects against decompression bombs); downscale it first"
     try:
         with warnings.catch_warnings():  # our own limit below speaks for itself
@@ -116,8 +123,8 @@ def _flattened(rgba: np.ndarray) -> np.ndarray:
     return ((band[..., :3] * alpha + 255 * (255 - alpha) + 127) // 255).astype(np.uint8)
 
 
-def load_rgb(path: Path, max_pixels: int = MAX_PIXELS) -> np.ndarray:
-    return to_rgb(open_image(Path(path), max_pixels))
+def load_rgb(source: Path | bytes, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    return to_rgb(open_image(source if isinstance(source, bytes) else Path(source), max_pixels))
 
 
 def from_array(pixels: np.ndarray) -> np.ndarray:

@@ -25,7 +25,7 @@ from .vision.detector import SCREEN_SETTINGS
 if TYPE_CHECKING:  # the describe layer (ollama, httpx, pydantic) loads only when it is used
     from .describe import Describer
 
-ImageInput = str | Path | Image.Image | np.ndarray
+ImageInput = str | Path | bytes | Image.Image | np.ndarray  # bytes: an encoded file (stdin)
 # "screen": interactive captures, detection within about 25 ms on a 1080p screen (faces from
 # about 45 px); "photo": files, faces down to `min_face`.
 Speed = Literal["photo", "screen"]
@@ -80,7 +80,7 @@ class Pipeline:
             return from_array(image)
         if isinstance(image, Image.Image):
             return to_rgb(image)
-        return load_rgb(Path(image))
+        return load_rgb(image if isinstance(image, bytes) else Path(image))
 
     def run(
         self, image: ImageInput, source: str | None = None, whole: bool = False, cancel: threading.Event | None = None

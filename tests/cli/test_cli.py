@@ -18,8 +18,8 @@ from unifer_tray.cli.output import CSV_FIELDS
 UNIFER = [str(Path(sys.executable).with_name("unifer"))]
 
 
-def unifer(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*UNIFER, *map(str, args)], capture_output=True, text=True, timeout=120)
+def unifer(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*UNIFER, *map(str, args)], capture_output=True, text=True, timeout=120, cwd=cwd)
 
 
 def test_sample_quick_start():
@@ -50,11 +50,58 @@ def test_failures_are_reported_and_the_batch_goes_on(data_dir, tmp_path):
     assert "missing.png: file not found" in result.stderr
 
 
-def test_text_output_shows_errors_once(tmp_path):
-    result = unifer("analyze", tmp_path / "missing.png")
+@pytest.mark.parametrize("output", [[], ["--output", "out.txt"]])
+def test_per_file_errors_always_go_to_stderr_once(tmp_path, data_dir, output):
+    result = unifer("analyze", tmp_path / "missing.png", data_dir / "single_face.jpg", *output, cwd=tmp_path)
     assert result.returncode == 1
-    assert "missing.png: error: file not found" in result.stdout
-    assert result.stderr == ""
+    assert result.stderr.count("missing.png: file not found") == 1
+    report = (tmp_path / "out.txt").read_text() if output else result.stdout
+    assert "missing.png" not in report and "single_face.jpg: 1 face" in report
+
+
+def test_an_image_from_stdin(data_dir):
+    result = subprocess.run(
+        [*UNIFER, "analyze", "-", "--format", "jsonl"],
+        input=(data_dir / "single_face.jpg").read_bytes(),
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["source"] == "-" and document["faces"][0]["expression"] == "happiness"
+    empty = subprocess.run([*UNIFER, "analyze", "-"], input=b"", capture_output=True, timeout=120)
+    assert empty.returncode == 1 and b"-: empty input" in empty.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--annotate", "a-file.txt"], "--annotate a-file.txt: is a file"),
+        (["--output", "no/such/folder/out.csv"], "the folder no/such/folder does not exist"),
+        (["--output", "."], "is a folder"),
+        (["-", "-"], "can be given once"),
+    ],
+)
+def test_impossible_outputs_are_usage_errors(tmp_path, data_dir, args, message):
+    (tmp_path / "a-file.txt").write_text("not a folder")
+    result = unifer("analyze", data_dir / "single_face.jpg", *args, cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr and "Errno" not in result.stderr
+
+
+def test_annotated_copies_keep_their_place_and_are_replaced_on_a_rerun(data_dir, tmp_path):
+    (tmp_path / "shots" / "day1").mkdir(parents=True)
+    shutil.copy(data_dir / "single_face.jpg", tmp_path / "shots" / "day1" / "a.jpg")
+    shutil.copy(data_dir / "0-f1-su-ph.jpg", tmp_path / "shots" / "a.jpg")
+    for _ in range(2):
+        assert unifer("analyze", tmp_path / "shots", "--annotate", tmp_path / "ann").returncode == 0
+    written = sorted(p.relative_to(tmp_path / "ann").as_posix() for p in (tmp_path / "ann").rglob("*.png"))
+    assert written == ["shots/a.png", "shots/day1/a.png"]  # same names kept apart; no -2 copies
+
+
+def test_a_typo_in_a_subcommand_flag_shows_that_subcommands_usage():
+    result = unifer("analyze", "x.jpg", "--fromat", "json")
+    assert result.returncode == 2
+    assert "usage: unifer analyze" in result.stderr and "unrecognized arguments: --fromat" in result.stderr
 
 
 def test_csv_output_to_file(data_dir, tmp_path):
@@ -115,7 +162,7 @@ def test_folder_without_images_is_a_failure(tmp_path):
     (tmp_path / "readme.txt").write_text("nothing here")
     result = unifer("analyze", tmp_path)
     assert result.returncode == 1
-    assert "folder contains no images" in result.stdout
+    assert "folder contains no images" in result.stderr
 
 
 EVAL_LAYOUT = {
@@ -176,3 +223,25 @@ def test_eval_rejects_an_unlabelled_folder(tmp_path):
     result = unifer("eval", tmp_path)
     assert result.returncode == 2
     assert "expected sub-folders named neutral, happiness" in result.stderr
+
+
+def test_every_option_and_subcommand_has_help():
+    import argparse
+
+    from unifer_tray.cli.main import build_parser
+
+    missing = []
+
+    def walk(parser: argparse.ArgumentParser, name: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                helped = {choice.dest: choice.help for choice in action._choices_actions}
+                for command, subparser in action.choices.items():
+                    if not helped.get(command):
+                        missing.append(f"{name} {command}")
+                    walk(subparser, f"{name} {command}")
+            elif not action.help and action.dest != "help":
+                missing.append(f"{name} {action.option_strings or action.dest}")
+
+    walk(build_parser(), "unifer")
+    assert missing == []

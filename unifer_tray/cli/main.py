@@ -82,13 +82,30 @@ def _progress(total: int, description: str):
     return tqdm(total=total, desc=description, unit="img", disable=total < 2 or not sys.stderr.isatty(), leave=False)
 
 
-def _unique_path(folder: Path, stem: str) -> Path:
-    candidate = folder / f"{stem}.png"
-    counter = 2
-    while candidate.exists():
-        candidate = folder / f"{stem}-{counter}.png"
-        counter += 1
-    return candidate
+STDIN = Path("-")
+
+
+def _annotated_path(folder: Path, image: Path, roots: list[Path]) -> Path:
+    """Where the annotated copy of `image` goes: its path below the folder it was found in
+    (or its name, for a file given by itself), as PNG; a re-run replaces the earlier copy."""
+    for root in roots:
+        if image.is_relative_to(root):
+            return folder / root.name / image.relative_to(root).with_suffix(".png")
+    return folder / (image.stem + ".png")
+
+
+def _usage_problem(args: argparse.Namespace) -> str | None:
+    """Output places that cannot work, found before any image is analysed."""
+    if args.annotate is not None and args.annotate.exists() and not args.annotate.is_dir():
+        return f"--annotate {args.annotate}: is a file; give a folder for the annotated copies"
+    if args.output is not None:
+        if args.output.is_dir():
+            return f"--output {args.output}: is a folder; give a file name"
+        if not args.output.parent.is_dir():
+            return f"--output {args.output}: the folder {args.output.parent} does not exist"
+    if list(args.paths).count(STDIN) > 1:
+        return "'-' (standard input) can be given once"
+    return None
 
 
 def run_analyze(args: argparse.Namespace) -> int:
@@ -100,31 +117,39 @@ def run_analyze(args: argparse.Namespace) -> int:
 
     inputs = list(args.paths) + ([sample_image()] if args.sample else [])
     if not inputs:
-        print("unifer analyze: error: give one or more image files or folders, or --sample", file=sys.stderr)
+        print("unifer analyze: error: give image files or folders, - for stdin, or --sample", file=sys.stderr)
         return ExitCode.USAGE
-    files, problems = find_images(inputs)
-    if args.annotate:
-        args.annotate.mkdir(parents=True, exist_ok=True)
-    # Errors go to stderr unless the text report on stdout already shows them.
-    echo_errors = args.format != "text" or args.output is not None
+    problem = _usage_problem(args)
+    if problem:
+        print(f"unifer analyze: error: {problem}", file=sys.stderr)
+        return ExitCode.USAGE
+    from_stdin = STDIN in inputs
+    files, problems = find_images([path for path in inputs if path != STDIN])
+    roots = [path for path in inputs if path != STDIN and path.is_dir()]
     failures = 0
     target = open(args.output, "w", encoding="utf-8", newline="") if args.output else nullcontext(sys.stdout)  # noqa: SIM115
     with target as stream, _progress(len(files), "analysing") as bar:
         writer = WRITERS[args.format](stream)
-        for path, message in problems:
-            writer.write(Analysis.from_error(str(path), message))
-            failures += 1
-            if echo_errors:
-                print(f"unifer: {path}: {message}", file=sys.stderr)
-        for path, (analysis, rgb) in zip(files, _analyses(args, files), strict=True):
+
+        def report(analysis: Analysis, rgb: np.ndarray | None, image: Path) -> None:
+            nonlocal failures
             writer.write(analysis)
-            bar.update()
             if analysis.error:
                 failures += 1
-                if echo_errors:
-                    print(f"unifer: {path}: {analysis.error}", file=sys.stderr)
+                print(f"unifer: {analysis.source}: {analysis.error}", file=sys.stderr)
             elif args.annotate and rgb is not None:
-                annotate(rgb, analysis).save(_unique_path(args.annotate, path.stem))
+                copy = _annotated_path(args.annotate, image, roots)
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                annotate(rgb, analysis).save(copy)
+
+        for path, message in problems:
+            report(Analysis.from_error(str(path), message), None, path)
+        if from_stdin:
+            data = sys.stdin.buffer.read()
+            report(*_pipeline(args).run(data, source="-", whole=args.faces == "whole"), Path("stdin"))
+        for path, (analysis, rgb) in zip(files, _analyses(args, files), strict=True):
+            report(analysis, rgb, path)
+            bar.update()
         writer.close()
     return ExitCode.FAILED if failures else ExitCode.OK
 
@@ -234,9 +259,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     analyze = sub.add_parser("analyze", parents=[common], help="analyse image files and folders")
-    analyze.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="image files or folders (recursive)")
+    analyze.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="image files or folders (recursive); - reads one image from stdin",
+    )
     analyze.add_argument("--sample", action="store_true", help="also analyse the bundled sample photo")
-    analyze.add_argument("--format", choices=["text", "json", "jsonl", "csv"], default="text")
+    analyze.add_argument(
+        "--format",
+        choices=["text", "json", "jsonl", "csv"],
+        default="text",
+        help="text for people (default); json (one array), jsonl (a line per image, streamed) or csv (a row per face)",
+    )
     analyze.add_argument("--annotate", type=Path, metavar="DIR", help="write copies with boxes and labels here")
     analyze.add_argument("--output", type=Path, metavar="FILE", help="write results to FILE instead of stdout")
     analyze.add_argument(
@@ -255,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser(
         "eval", parents=[common], help="accuracy on DIR/<label>/ images (the largest face of each image is scored)"
     )
-    evaluate.add_argument("directory", type=Path, metavar="DIR")
+    evaluate.add_argument("directory", type=Path, metavar="DIR", help="a folder with one subfolder of images per label")
     evaluate.add_argument("--plot", type=Path, metavar="FILE", help="write a confusion-matrix PNG")
     evaluate.add_argument(
         "--errors", action="store_true", help="list every misclassified or no-face image with what it was read as"
@@ -279,14 +315,27 @@ def build_parser() -> argparse.ArgumentParser:
         description="unifer config [show]: the settings in force, as TOML; unifer config path: where the file is; "
         "unifer config set KEY VALUE: change one, e.g. unifer config set ollama.timeout 10",
     )
-    config.add_argument("action", nargs="?", choices=["path", "show", "set"], default="show")
-    config.add_argument("values", nargs="*", metavar="KEY VALUE")
+    config.add_argument("action", nargs="?", choices=["path", "show", "set"], default="show", help="default: show")
+    config.add_argument("values", nargs="*", metavar="KEY VALUE", help="for set: e.g. ollama.timeout 10")
     config.set_defaults(handler=run_config)
     return parser
 
 
+def _innermost(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The (sub)command parser the user reached, so a typo shows that command's usage."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for chosen in (getattr(args, name, None) for name in ("command", "history_action")):
+                if chosen in action.choices:
+                    return _innermost(action.choices[chosen], args)
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        _innermost(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
     from ..config import ConfigError
     from ..pipeline import ModelError
 

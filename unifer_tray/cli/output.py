@@ -40,8 +40,7 @@ class TextWriter:
         self.stream = stream
 
     def write(self, analysis: Analysis) -> None:
-        if analysis.error:
-            self.stream.write(f"{analysis.source}: error: {analysis.error}\n")
+        if analysis.error:  # said on stderr, like every format's per-file errors
             return
         count = len(analysis.faces)
         noun = "face" if count == 1 else "faces"
