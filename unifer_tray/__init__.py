@@ -8,9 +8,25 @@
 from .result import LABELS, Analysis, Face
 
 __version__ = "0.1.0"
-__all__ = ["LABELS", "Analysis", "Face", "ImageError", "Pipeline", "__version__", "analyze_image"]
+__all__ = [
+    "LABELS",
+    "Analysis",
+    "Face",
+    "ImageError",
+    "Pipeline",
+    "__version__",
+    "analyze_image",
+    "analyze_images",
+    "records_dataframe",
+]
 
-_LAZY = {"analyze_image": "pipeline", "Pipeline": "pipeline", "ImageError": "imaging"}
+_LAZY = {
+    "analyze_image": "pipeline",
+    "analyze_images": "pipeline",
+    "Pipeline": "pipeline",
+    "ImageError": "imaging",
+    "records_dataframe": "result",
+}
 
 
 def __getattr__(name: str):

@@ -127,15 +127,38 @@ def load_rgb(source: Path | bytes, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     return to_rgb(open_image(source if isinstance(source, bytes) else Path(source), max_pixels))
 
 
-def from_array(pixels: np.ndarray) -> np.ndarray:
-    """Accept HxW gray, HxWx3 RGB or HxWx4 RGBA arrays (screen grabs, video frames)."""
+def from_array(pixels: np.ndarray, bgr: bool = False) -> np.ndarray:
+    """8-bit RGB from HxW gray, HxWx3 RGB or HxWx4 RGBA arrays (screen grabs, video frames).
+
+    `bgr=True` for OpenCV's channel order. Floats in [0, 1] are scaled to 0-255, floats and
+    integers already in 0-255 are taken as they are; anything else is a clear error rather
+    than a silent "no face"."""
     if pixels.ndim == 2:
         pixels = np.stack([pixels] * 3, axis=-1)
     if pixels.ndim != 3 or pixels.shape[2] not in (3, 4):
-        raise ImageError(f"unsupported pixel array of shape {pixels.shape}")
+        raise ImageError(f"unsupported pixel array of shape {pixels.shape}; expected HxW, HxWx3 or HxWx4")
     if pixels.dtype != np.uint8:
-        raise ImageError(f"unsupported pixel type {pixels.dtype}; expected uint8")
-    return np.ascontiguousarray(pixels[..., :3])
+        pixels = _as_8bit(pixels)
+    channels = pixels[..., 2::-1] if bgr else pixels[..., :3]
+    return np.ascontiguousarray(channels)
+
+
+def _as_8bit(pixels: np.ndarray) -> np.ndarray:
+    if not (np.issubdtype(pixels.dtype, np.floating) or np.issubdtype(pixels.dtype, np.integer)):
+        raise ImageError(f"unsupported pixel type {pixels.dtype}; expected uint8, or floats in [0, 1]")
+    if pixels.size == 0:
+        raise ImageError("empty pixel array")
+    low, high = float(np.min(pixels)), float(np.max(pixels))
+    if not (np.isfinite(low) and np.isfinite(high)) or low < 0:
+        raise ImageError(f"pixel values from {low} to {high}; expected 0-255, or floats in [0, 1]")
+    if np.issubdtype(pixels.dtype, np.floating) and high <= 1.0:
+        return np.round(pixels * 255.0).astype(np.uint8)
+    if high <= 255:
+        return np.round(pixels).astype(np.uint8)
+    raise ImageError(
+        f"{pixels.dtype} pixel values up to {high:g}; scale them to 0-255 first (for 16-bit images, "
+        "pass the file or a PIL image: those are scaled for you)"
+    )
 
 
 def collect_images(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:

@@ -7,8 +7,10 @@ exceptions, so a batch never stops on one bad file.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -31,7 +33,17 @@ ImageInput = str | Path | bytes | Image.Image | np.ndarray  # bytes: an encoded 
 Speed = Literal["photo", "screen"]
 
 
-__all__ = ["ImageInput", "ModelError", "Pipeline", "Speed", "analyze_image", "find_images"]
+__all__ = [
+    "ImageError",
+    "ImageInput",
+    "ModelError",
+    "Pipeline",
+    "Speed",
+    "analyze_image",
+    "analyze_images",
+    "analyze_many",
+    "find_images",
+]
 
 
 def find_images(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -75,25 +87,31 @@ class Pipeline:
     def model_versions(self) -> list[str]:
         return [info.version for info in self.analyzer.models]
 
-    def load(self, image: ImageInput) -> np.ndarray:
+    def load(self, image: ImageInput, bgr: bool = False) -> np.ndarray:
         if isinstance(image, np.ndarray):
-            return from_array(image)
+            return from_array(image, bgr=bgr)
         if isinstance(image, Image.Image):
             return to_rgb(image)
         return load_rgb(image if isinstance(image, bytes) else Path(image))
 
     def run(
-        self, image: ImageInput, source: str | None = None, whole: bool = False, cancel: threading.Event | None = None
+        self,
+        image: ImageInput,
+        source: str | None = None,
+        whole: bool = False,
+        cancel: threading.Event | None = None,
+        bgr: bool = False,
     ) -> tuple[Analysis, np.ndarray | None]:
         """The analysis and the RGB pixels it was made from (None when the input failed).
 
         ``cancel``: set it to give up on the description (a newer capture supersedes this one).
+        ``bgr``: a numpy array in OpenCV's channel order.
         """
         if source is None:
             source = str(image) if isinstance(image, str | Path) else "<image>"
         start = time.perf_counter()
         try:
-            rgb = self.load(image)
+            rgb = self.load(image, bgr=bgr)
         except ImageError as exc:
             return Analysis.from_error(source, str(exc)), None
         loaded = time.perf_counter()
@@ -108,17 +126,98 @@ class Pipeline:
         analysis.timings_ms = {stage: round(ms, 2) for stage, ms in timings.items()}
         return analysis, rgb
 
-    def analyze(self, image: ImageInput, source: str | None = None, whole: bool = False) -> Analysis:
+    def analyze(
+        self, image: ImageInput, source: str | None = None, whole: bool = False, bgr: bool = False
+    ) -> Analysis:
         """Analyse one image; ``whole`` treats it as a single pre-cropped face."""
-        return self.run(image, source, whole)[0]
+        return self.run(image, source, whole, bgr=bgr)[0]
 
 
-_default: Pipeline | None = None
+_shared: dict[tuple[float | None, bool], Pipeline] = {}
 
 
-def analyze_image(image: ImageInput, source: str | None = None, whole: bool = False) -> Analysis:
-    """Analyse one image with a shared, lazily created pipeline (the models load once)."""
-    global _default
-    if _default is None:
-        _default = Pipeline()
-    return _default.analyze(image, source=source, whole=whole)
+def _shared_pipeline(min_face: float | None, describe: bool) -> Pipeline:
+    """One pipeline per set of options, created at first use (the models load once)."""
+    key = (min_face, describe)
+    if key not in _shared:
+        ollama = None
+        if describe:
+            from .config import load_config
+
+            ollama = load_config().ollama
+        _shared[key] = Pipeline.from_config(ollama, min_face=min_face)
+    return _shared[key]
+
+
+def analyze_image(
+    image: ImageInput,
+    source: str | None = None,
+    *,
+    whole: bool = False,
+    bgr: bool = False,
+    min_face: float | None = None,
+    describe: bool = False,
+    raise_on_error: bool = False,
+) -> Analysis:
+    """Analyse one image: a path, encoded bytes, a PIL image or a numpy array.
+
+    A file that cannot be read is a result with `.error` set (`.failed` is True), so a loop over
+    many files goes on; `raise_on_error=True` raises ImageError instead. `describe` asks the
+    local vision model configured for `unifer` (see `unifer config`)."""
+    analysis = _shared_pipeline(min_face, describe).analyze(image, source=source, whole=whole, bgr=bgr)
+    if raise_on_error and analysis.error:
+        raise ImageError(f"{analysis.source}: {analysis.error}")
+    return analysis
+
+
+def analyze_images(
+    images: Iterable[ImageInput],
+    *,
+    jobs: int | None = None,
+    whole: bool = False,
+    min_face: float | None = None,
+) -> Iterator[Analysis]:
+    """Analyse many images over `jobs` processes (default: one per core), in input order.
+
+    Each process loads the models once; a failure is that image's `.error`, the rest go on."""
+    for analysis, _ in analyze_many(list(images), jobs=jobs or os.cpu_count() or 1, whole=whole, min_face=min_face):
+        yield analysis
+
+
+def analyze_many(
+    images: list[ImageInput],
+    *,
+    jobs: int,
+    whole: bool = False,
+    min_face: float | None = None,
+    threads: int = 1,
+    keep_pixels: bool = False,
+) -> Iterator[tuple[Analysis, np.ndarray | None]]:
+    """(analysis, pixels if kept) per image, in input order; over processes when that pays."""
+    jobs = min(jobs, len(images))
+    if jobs <= 1:
+        pipeline = Pipeline.from_config(None, min_face=min_face, threads=threads)
+        for image in images:
+            analysis, rgb = pipeline.run(image, whole=whole)
+            yield analysis, rgb if keep_pixels else None
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(min_face, threads)) as pool:
+        yield from pool.map(_run_in_worker, [(image, whole, keep_pixels) for image in images], chunksize=4)
+
+
+_worker_pipeline: Pipeline | None = None
+
+
+def _start_worker(min_face: float | None, threads: int) -> None:
+    """Each worker process loads the models once."""
+    global _worker_pipeline
+    _worker_pipeline = Pipeline.from_config(None, min_face=min_face, threads=threads)
+
+
+def _run_in_worker(job: tuple[ImageInput, bool, bool]) -> tuple[Analysis, np.ndarray | None]:
+    image, whole, keep_pixels = job
+    assert _worker_pipeline is not None, "_start_worker runs first in every worker"
+    analysis, rgb = _worker_pipeline.run(image, whole=whole)
+    return analysis, rgb if keep_pixels else None

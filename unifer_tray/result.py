@@ -7,6 +7,7 @@ the report and the history record are all rendered from these objects.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -28,6 +29,34 @@ LABEL_SYNONYMS = {label: label for label in LABELS} | {
     "neutrality": "neutral",
     "calm": "neutral",
 }
+
+
+# One row per face (an image without faces, or that failed, gets one row with empty face fields):
+# the CSV columns of `unifer analyze --format csv` and the columns of Analysis.to_dataframe().
+RECORD_FIELDS: tuple[str, ...] = (
+    "source",
+    "width",
+    "height",
+    "face",
+    "x",
+    "y",
+    "w",
+    "h",
+    "score",
+    "expression",
+    "confidence",
+    "intensity",
+    "compound",
+    "valence",
+    "arousal",
+    *(f"p_{label}" for label in LABELS),
+    "model_expression",
+    "agreement",
+    "cues",
+    "summary",
+    "description_status",
+    "error",
+)
 
 
 def top_label(scores: dict[str, float]) -> str:
@@ -110,6 +139,48 @@ class Analysis:
 
     def to_json(self, indent: int | None = None) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Flat rows, one per face (RECORD_FIELDS; None where a field does not apply)."""
+        base: dict[str, Any] = dict.fromkeys(RECORD_FIELDS)
+        base |= {"source": self.source, "width": self.width, "height": self.height, "error": self.error}
+        if self.description:
+            base |= {"summary": self.description.summary, "description_status": self.description.status}
+        rows = []
+        for index, face in enumerate(self.faces, start=1):
+            x, y, w, h = face.box
+            row = base | {
+                "face": index,
+                "x": x,
+                "y": y,
+                "w": w,
+                "h": h,
+                "score": face.score,
+                "expression": face.expression,
+                "confidence": face.confidence,
+                "intensity": face.intensity,
+                "compound": face.compound,
+                "valence": face.valence,
+                "arousal": face.arousal,
+                "model_expression": face.model_expression,
+                "agreement": face.agreement,
+                "cues": "; ".join(face.cues) if face.cues else None,
+            }
+            rows.append(row | {f"p_{label}": face.probabilities[label] for label in LABELS})
+        return rows or [base]
+
+    def to_dataframe(self) -> Any:
+        """The records as a pandas DataFrame (pandas is optional: `pip install pandas`)."""
+        return records_dataframe([self])
+
+
+def records_dataframe(analyses: Iterable[Analysis]) -> Any:
+    """One DataFrame for many analyses (a batch), one row per face."""
+    try:
+        import pandas
+    except ImportError:
+        raise ImportError("to_dataframe() needs pandas: pip install pandas") from None
+    return pandas.DataFrame([row for analysis in analyses for row in analysis.to_records()], columns=RECORD_FIELDS)
 
 
 def strength(confidence: float) -> str:

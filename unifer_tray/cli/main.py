@@ -39,40 +39,27 @@ def _pipeline(args: argparse.Namespace) -> Pipeline:
     return Pipeline.from_config(ollama, min_face=args.min_face, threads=args.threads)
 
 
-_worker_pipeline: Pipeline | None = None
-
-
-def _start_worker(min_face: float, threads: int) -> None:
-    """Each worker process loads the models once."""
-    global _worker_pipeline
-    from ..pipeline import Pipeline
-
-    _worker_pipeline = Pipeline.from_config(None, min_face=min_face, threads=threads)
-
-
-def _run_in_worker(job: tuple[Path, bool, bool]) -> tuple[Analysis, np.ndarray | None]:
-    path, whole, keep_pixels = job
-    assert _worker_pipeline is not None, "_start_worker runs first in every worker"
-    analysis, rgb = _worker_pipeline.run(path, whole=whole)
-    return analysis, rgb if keep_pixels else None
-
-
 def _analyses(args: argparse.Namespace, files: list[Path]) -> Iterator[tuple[Analysis, np.ndarray | None]]:
     """(analysis, pixels) per file, in input order; over `--jobs` processes when that pays.
 
     Descriptions run in this process only: a local Ollama serves one image at a time anyway.
     """
     whole = args.faces == "whole"
-    jobs = min(args.jobs, len(files))
-    if jobs <= 1 or args.describe:
+    if args.describe:
         pipeline = _pipeline(args)
         for path in files:
             yield pipeline.run(path, whole=whole)
         return
-    from concurrent.futures import ProcessPoolExecutor
+    from ..pipeline import analyze_many
 
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(args.min_face, args.threads)) as pool:
-        yield from pool.map(_run_in_worker, [(path, whole, bool(args.annotate)) for path in files], chunksize=4)
+    yield from analyze_many(
+        list(files),
+        jobs=args.jobs,
+        whole=whole,
+        min_face=args.min_face,
+        threads=args.threads,
+        keep_pixels=bool(args.annotate),
+    )
 
 
 def _progress(total: int, description: str):

@@ -7,32 +7,9 @@ import json
 from typing import TextIO
 
 from ..report.text import disagreement
-from ..result import LABELS, Analysis
+from ..result import RECORD_FIELDS, Analysis
 
-CSV_FIELDS = [
-    "source",
-    "width",
-    "height",
-    "face",
-    "x",
-    "y",
-    "w",
-    "h",
-    "score",
-    "expression",
-    "confidence",
-    "intensity",
-    "compound",
-    "valence",
-    "arousal",
-    *(f"p_{label}" for label in LABELS),
-    "model_expression",
-    "agreement",
-    "cues",
-    "summary",
-    "description_status",
-    "error",
-]
+CSV_FIELDS = list(RECORD_FIELDS)
 
 
 class TextWriter:
@@ -102,40 +79,8 @@ class CsvWriter(TextWriter):
         self.writer.writeheader()
 
     def write(self, analysis: Analysis) -> None:
-        base = {
-            "source": analysis.source,
-            "width": analysis.width,
-            "height": analysis.height,
-            "error": analysis.error or "",
-        }
-        if analysis.description:
-            base |= {"summary": analysis.description.summary, "description_status": analysis.description.status}
-        if not analysis.faces:
-            self.writer.writerow(base)
-        for index, face in enumerate(analysis.faces, start=1):
-            x, y, w, h = face.box
-            row = {
-                **base,
-                "face": index,
-                "x": x,
-                "y": y,
-                "w": w,
-                "h": h,
-                "score": face.score,
-                "expression": face.expression,
-                "confidence": face.confidence,
-                "intensity": face.intensity,
-                "compound": face.compound or "",
-                "valence": face.valence,
-                "arousal": face.arousal,
-            }
-            row.update({f"p_{label}": face.probabilities[label] for label in LABELS})
-            row.update(
-                model_expression=face.model_expression or "",
-                agreement=face.agreement or "",
-                cues="; ".join(face.cues or []),
-            )
-            self.writer.writerow(row)
+        for record in analysis.to_records():
+            self.writer.writerow({name: "" if value is None else value for name, value in record.items()})
         self.stream.flush()
 
 
