@@ -18,7 +18,7 @@ from unifer_tray.result import RECORD_FIELDS
 def test_a_missing_file_is_visible_or_raised(tmp_path):
     analysis = analyze_image(tmp_path / "missing.jpg")
     assert analysis.failed and analysis.error == "file not found" and analysis.faces == []
-    with pytest.raises(ImageError, match="missing.jpg: file not found"):
+    with pytest.raises(ImageError, match=r"missing\.jpg: file not found"):
         analyze_image(tmp_path / "missing.jpg", raise_on_error=True)
 
 

@@ -174,3 +174,12 @@ def test_config_set_validates_hotkeys_with_the_trays_grammar(tmp_path):
     assert bad.returncode == 2 and "'<ctrl>+<alt>+x'" in bad.stderr
     assert run(["config", "set", "tray.hotkey_region", "<ctrl>+<alt>+x"], path).returncode == 0
     assert run(["config", "set", "tray.hotkey_webcam", "off"], path).returncode == 0
+
+
+def test_doctor_groups_checks_by_what_they_serve(tmp_path):
+    result = run(["doctor", "--json"], tmp_path / "absent.toml")
+    serves = {c["name"]: c["serves"] for c in json.loads(result.stdout)}
+    assert serves["models"] == "CLI and tray" and serves["hotkeys"] == "tray"
+    assert serves["keyring/history"] == "history" and serves["ollama"] == "descriptions"
+    text = run(["doctor"], tmp_path / "absent.toml").stdout
+    assert text.index("CLI and tray:") < text.index("tray:\n") < text.index("history:") < text.index("descriptions:")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Final, Literal
 
 from . import platform
@@ -21,6 +21,7 @@ class Check:
     status: Status
     detail: str
     fix: str | None = None
+    serves: str = ""  # the group of CHECKS it belongs to
 
 
 def check_models() -> Check:
@@ -204,22 +205,17 @@ def check_keyring_and_history() -> Check:
     return Check("keyring/history", OK, f"secure keyring {backend}; history {state}")
 
 
-CHECKS: list[Callable[[], Check]] = [
-    check_models,
-    check_config,
-    check_display,
-    check_tray,
-    check_hotkeys,
-    check_screen,
-    check_camera,
-    check_notifications,
-    check_keyring_and_history,
-    check_ollama,
-]
+# Grouped by what they serve, so a CLI-only user sees at once that the tray's warnings are not theirs.
+CHECKS: dict[str, list[Callable[[], Check]]] = {
+    "CLI and tray": [check_models, check_config],
+    "tray": [check_display, check_tray, check_hotkeys, check_screen, check_camera, check_notifications],
+    "history": [check_keyring_and_history],
+    "descriptions": [check_ollama],
+}
 
 
 def run_checks() -> list[Check]:
-    return [check() for check in CHECKS]
+    return [replace(check(), serves=group) for group, checks in CHECKS.items() for check in checks]
 
 
 def as_dicts(checks: list[Check]) -> list[dict]:

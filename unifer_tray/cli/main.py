@@ -181,10 +181,12 @@ def run_doctor(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(as_dicts(checks), indent=2))
     else:
-        for check in checks:
-            print(f"[{check.status:^4}] {check.name}: {check.detail}")
-            if check.fix and check.status != "ok":
-                print(f"       fix: {check.fix}")
+        for group in dict.fromkeys(check.serves for check in checks):
+            print(f"{group}:")
+            for check in (c for c in checks if c.serves == group):
+                print(f"  [{check.status:^4}] {check.name}: {check.detail}")
+                if check.fix and check.status != "ok":
+                    print(f"         fix: {check.fix}")
     return ExitCode.FAILED if any(c.status == FAIL for c in checks) else ExitCode.OK
 
 
