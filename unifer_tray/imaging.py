@@ -15,12 +15,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from .formats import IMAGE_SUFFIXES
+
 # Larger than three 4K monitors side by side (25 Mpx), far below what would exhaust memory:
 # any image under it is converted in bands, so the peak stays under about 800 MB whatever its
 # mode (16-bit, alpha); see benchmarks/bench_images.py.
 MAX_PIXELS = 80_000_000
 BAND_ROWS = 512  # rows converted at a time: the temporary arrays stay small
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif", ".jfif", ".ppm", ".pgm"})
 
 
 class ImageError(ValueError):

@@ -57,7 +57,7 @@ def test_off_by_default(env):
 def test_enable_needs_consent(env):
     result = unifer(env, "history", "enable")  # no terminal, no --yes
     assert result.returncode == 1 and "Not confirmed" in result.stderr
-    assert "what is stored" in result.stdout and "never images" in result.stdout
+    assert "What is stored" in result.stdout and "Never images" in result.stdout
     assert not history_dir(env).exists()
 
 

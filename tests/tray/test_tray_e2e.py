@@ -152,6 +152,22 @@ def test_hotkey_region_overlay_notification(desktop, tray):
     assert "clear happiness" in item["body"]
 
 
+def test_the_overlay_works_by_keyboard_alone(desktop, tray):
+    """Arrows show and move a selection, Shift+arrows resize it, Enter analyses: no mouse."""
+    app = tray()
+    desktop.xdotool("key", "ctrl+alt+e")
+    deadline = time.monotonic() + 15
+    while desktop.xdotool("search", "--name", "select a region$").returncode != 0:
+        assert time.monotonic() < deadline, "the region overlay did not open"
+        time.sleep(0.1)
+    time.sleep(0.3)  # the overlay takes the focus
+    # a 300 px square in the middle of the 1280x800 screen, then 12 steps of 20 px to the left:
+    # it lands around the face photo's face; Shift+Right widens it by one step
+    desktop.xdotool("key", "Right", *["Left"] * 12, "shift+Right", "Return")
+    item = app.wait_notification(is_result)
+    assert item["summary"].startswith("Happiness") and "1 face" in item["summary"]
+
+
 def test_overlay_escape_cancels(desktop, tray):
     app = tray()
     desktop.xdotool("key", "ctrl+alt+e")

@@ -1,5 +1,9 @@
 """The region overlay: a frozen full-desktop screenshot, drag to select, Esc to cancel.
 
+It works by keyboard alone as well (and says so on screen): an arrow key shows a selection in
+the middle of the screen, arrows move it, Shift+arrows resize it (Ctrl: in larger steps), Enter
+analyses it.
+
 It runs in its own process (Tk must never share a main loop with the tray's GTK/AppKit/Win32
 loop). The tray sends the screenshot through a pipe, never through a file: faces are not
 written to disk. A click without a drag picks the monitor under the pointer. Coordinates are
@@ -11,6 +15,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -19,6 +25,11 @@ from . import CaptureError, Region
 
 TITLE = "UniFER — select a region"
 MIN_DRAG = 5  # px: smaller movements count as a click
+HINT = (
+    "Drag over the faces to analyse · click: this screen · "
+    "keyboard: arrows move, Shift+arrows resize, Enter analyses · Esc: cancel"
+)
+KEY_STEP, KEY_BIG_STEP = 20, 100  # px per arrow press, and with Ctrl
 
 
 def select_region(pixels: np.ndarray, origin: Region, monitors: list[Region]) -> Region | None:
@@ -62,7 +73,7 @@ def _run_overlay() -> None:
     canvas.create_text(
         width // 2,
         30,
-        text="Drag over the faces to analyse · click: this screen · Esc: cancel",
+        text=HINT,
         fill="white",
         font=("TkDefaultFont", 14),
     )
@@ -80,6 +91,19 @@ def _run_overlay() -> None:
             x0, y0 = state["start"]
             canvas.coords(state["rect"], x0, y0, event.x, event.y)
 
+    def choose(x0: float, y0: float, x1: float, y1: float) -> None:
+        """Finish with the rectangle between two canvas points."""
+        sx, sy = scale()
+        left, right = sorted((x0, x1))
+        top, bottom = sorted((y0, y1))
+        state["result"] = {
+            "left": header["left"] + round(left * sx),
+            "top": header["top"] + round(top * sy),
+            "width": max(1, round((right - left) * sx)),
+            "height": max(1, round((bottom - top) * sy)),
+        }
+        root.destroy()
+
     def release(event) -> None:
         if state["start"] is None:
             return
@@ -91,20 +115,42 @@ def _run_overlay() -> None:
                 if left <= px < left + w and top <= py < top + h:
                     state["result"] = {"left": left, "top": top, "width": w, "height": h}
                     break
+            root.destroy()
         else:
-            left, right = sorted((x0, event.x))
-            top, bottom = sorted((y0, event.y))
-            state["result"] = {
-                "left": header["left"] + round(left * sx),
-                "top": header["top"] + round(top * sy),
-                "width": max(1, round((right - left) * sx)),
-                "height": max(1, round((bottom - top) * sy)),
-            }
-        root.destroy()
+            choose(x0, y0, event.x, event.y)
+
+    def key(event, dx: int, dy: int) -> None:
+        """Arrows move the keyboard selection; with Shift they resize it (Ctrl: bigger steps)."""
+        shown_w, shown_h = canvas.winfo_width(), canvas.winfo_height()
+        if state["rect"] is None:
+            side = min(shown_w, shown_h) * 3 // 8
+            left, top = (shown_w - side) // 2, (shown_h - side) // 2
+            state["rect"] = canvas.create_rectangle(left, top, left + side, top + side, outline="#ffc400", width=3)
+            return
+        step = KEY_BIG_STEP if event.state & 0x4 else KEY_STEP
+        x0, y0, x1, y1 = (float(c) for c in canvas.coords(state["rect"]))
+        if event.state & 0x1:  # Shift: the right/bottom edge moves
+            x1, y1 = max(x0 + MIN_DRAG, x1 + dx * step), max(y0 + MIN_DRAG, y1 + dy * step)
+        else:
+            move_x = max(-x0, min(dx * step, shown_w - x1))
+            move_y = max(-y0, min(dy * step, shown_h - y1))
+            x0, y0, x1, y1 = x0 + move_x, y0 + move_y, x1 + move_x, y1 + move_y
+        canvas.coords(state["rect"], x0, y0, min(x1, shown_w), min(y1, shown_h))
+
+    def confirm(_event) -> None:
+        if state["rect"] is not None:
+            choose(*canvas.coords(state["rect"]))
 
     canvas.bind("<ButtonPress-1>", press)
     canvas.bind("<B1-Motion>", drag)
     canvas.bind("<ButtonRelease-1>", release)
+    def arrow(dx: int, dy: int) -> Callable[[Any], None]:
+        return lambda event: key(event, dx, dy)
+
+    for name, dx, dy in (("Left", -1, 0), ("Right", 1, 0), ("Up", 0, -1), ("Down", 0, 1)):
+        root.bind(f"<{name}>", arrow(dx, dy))
+    root.bind("<Return>", confirm)
+    root.bind("<KP_Enter>", confirm)
     root.bind("<Escape>", lambda _event: root.destroy())
     root.after(50, root.focus_force)
     root.mainloop()

@@ -33,16 +33,14 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 CONSENT_VERSION = 1
+# One line per point, no hard wraps: a dialog and a terminal each wrap it to their own width.
 CONSENT_TEXT = """\
-UniFER will keep a history of your analyses on this computer:
-- what is stored: the time, the kind of source (screen, webcam or file), the expressions found
-  with their probabilities, and the description; never images, unless you separately allow
-  face thumbnails;
-- where: {path}, encrypted with a key kept in your system keyring; nothing is sent anywhere;
-- for how long: {days} days, after which records are deleted automatically;
-- how to delete: `unifer history purge --all`, or turn history off and choose to delete
-  everything (the key is destroyed first, which makes the data unreadable at once).
-"""
+UniFER will keep a history of your analyses on this computer.
+- What is stored: the time, the kind of source (screen, webcam or file), the expressions found with their probabilities, and the description. Never images, unless you separately allow face thumbnails.
+- Where: {path}, encrypted with a key kept in your system keyring. Nothing is sent anywhere.
+- For how long: {days} days, after which records are deleted automatically.
+- How to delete: `unifer history purge --all`, or turn history off and choose to delete everything (the key is destroyed first, which makes the data unreadable at once).
+"""  # noqa: E501
 LEGACY_AAD = b"unifer-history-v1"  # records before 2026-12 bound neither id nor time
 RECORDS_FORMAT = "2"  # records sealed with `_record_aad`; part of the sealed consent
 SEALED_CONSENT = ("consent_time", "consent_version", "thumbnails", "records_format")

@@ -32,7 +32,6 @@ from ..hotkeys import Hotkeys
 from ..notify import Notification, Notifications
 from ..outcome import finish
 from ..private_files import write_private
-from ..report.html import DISCLAIMER
 from ..report.server import ReportServer
 from ..resources.icons import icon_image
 from ..supersede import Supersede
@@ -50,6 +49,12 @@ FIRST_RUN_TEXT = (
     "UniFER reads the facial expressions in a screen region, a webcam snapshot or an image, on this "
     "computer. It is not a lie detector or a diagnosis. Nothing is stored or sent anywhere without "
     "your consent."
+)
+# Whole in a notification (servers cut long bodies): what it does, what it is not, where data goes.
+ABOUT_TEXT = (
+    "UniFER estimates visible facial expressions on this computer. It reads faces, not feelings: "
+    "not a lie detector or a diagnosis, and less accurate for some faces and lighting. Nothing is "
+    "stored or sent without your consent; the report says more."
 )
 
 
@@ -306,7 +311,7 @@ class TrayApp:
         timer.start()
 
     def about(self) -> None:
-        self._notify(Notification("About UniFER & privacy", FIRST_RUN_TEXT + " " + DISCLAIMER[:120] + "…"))
+        self._notify(Notification("About UniFER & privacy", ABOUT_TEXT))
 
     def quit(self) -> None:
         """Stop taking requests, let the running capture finish (its description is cut short,

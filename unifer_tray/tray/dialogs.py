@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
+from ..formats import IMAGE_SUFFIXES
 from ..helpers import helper_command
 
 MODULE = "unifer_tray.tray.dialogs"
@@ -36,9 +38,30 @@ def _main(kind: str, title: str, extra: str = "") -> None:
     if kind == "yes-no":
         print("yes" if messagebox.askyesno(title=title, message=extra) else "no")
     elif kind == "open":
-        print(filedialog.askopenfilename(title=title) or "")
+        images = " ".join(f"*{suffix}" for suffix in sorted(IMAGE_SUFFIXES))
+        chosen = filedialog.askopenfilename(
+            title=title, initialdir=_start_folder(), filetypes=[("Images", images), ("All files", "*")]
+        )
+        print(chosen or "")
     else:
-        print(filedialog.asksaveasfilename(title=title, initialfile=extra) or "")
+        print(
+            filedialog.asksaveasfilename(
+                title=title,
+                initialfile=extra,
+                initialdir=_start_folder(),
+                defaultextension=".html",
+                filetypes=[("Web page", "*.html")],
+            )
+            or ""
+        )
+
+
+def _start_folder() -> str:
+    """The user's Pictures folder where there is one, else their home: never the working directory."""
+    import platformdirs
+
+    pictures = Path(platformdirs.user_pictures_dir())
+    return str(pictures if pictures.is_dir() else Path.home())
 
 
 if __name__ == "__main__":
