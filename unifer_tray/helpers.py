@@ -78,6 +78,10 @@ def system_program_environment() -> Iterator[None]:
             os.environ.update(saved)
 
 
-def open_in_browser(url: str) -> None:
+def open_in_browser(url: str) -> bool:
+    """False when no browser could be started (a minimal desktop, a server session)."""
     with system_program_environment():
-        webbrowser.open(url)
+        try:
+            return webbrowser.open(url)
+        except webbrowser.Error:
+            return False

@@ -340,3 +340,20 @@ def test_a_broken_edit_keeps_the_settings_in_force(apps, settings_file):
     warning = app.notifications.sent[0]
     assert warning.title == "Settings not reloaded" and "timeout must be a positive number" in warning.body
     assert app.config.ollama.timeout == 30.0
+
+
+def test_without_a_browser_the_report_address_is_given(apps, monkeypatch):
+    import webbrowser
+
+    for name in ("DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("BROWSER", "/nonexistent/browser")
+    monkeypatch.setattr(webbrowser, "_tryorder", None)  # webbrowser looks for browsers again
+    monkeypatch.setattr(webbrowser, "_browsers", {})
+    app = make_app(FakePipeline())
+    apps.append(app)
+    app.trigger(Action.SCREEN)
+    wait_for(lambda: app.last_report is not None, "the report")
+    app.open_last_report()
+    told = app.notifications.sent[-1]
+    assert told.title == "No web browser found" and "http://127.0.0.1:1/open/" in told.body

@@ -153,7 +153,8 @@ def report(history, args) -> int:
         f"history dashboard: {url}\n(served from memory on this computer; the link works once; Ctrl+C to stop)",
         flush=True,
     )
-    open_in_browser(url or "")
+    if url and not open_in_browser(url):
+        print("no web browser found: open the address above yourself", flush=True)
     try:
         while server.html(dashboard) is not None:
             time.sleep(1)

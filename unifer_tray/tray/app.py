@@ -205,7 +205,17 @@ class TrayApp:
         if url is None:
             self._notify(Notification("Report expired", "Reports are kept for a few hours; capture again."))
             return
-        open_in_browser(url)
+        self._open(url, "the report")
+
+    def _open(self, target: str, what: str) -> None:
+        """Open `target` in the browser; without one, say where it is so it can be copied."""
+        if not open_in_browser(target):
+            self._notify(
+                Notification(
+                    "No web browser found",
+                    f"Open {what} yourself (copy this into a browser or file manager): {target}",
+                )
+            )
 
     def save_report(self) -> None:
         if not self.last_report:
@@ -221,7 +231,7 @@ class TrayApp:
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text("# UniFER tray settings: see the README's configuration section.\n", encoding="utf-8")
-        open_in_browser(path.as_uri())
+        self._open(path.as_uri(), "the settings file")
 
     def toggle(self, name: Literal["describe", "notifications"]) -> None:
         """Flip a menu setting and save it, so it survives a restart."""
