@@ -126,9 +126,7 @@ class Pipeline:
         analysis.timings_ms = {stage: round(ms, 2) for stage, ms in timings.items()}
         return analysis, rgb
 
-    def analyze(
-        self, image: ImageInput, source: str | None = None, whole: bool = False, bgr: bool = False
-    ) -> Analysis:
+    def analyze(self, image: ImageInput, source: str | None = None, whole: bool = False, bgr: bool = False) -> Analysis:
         """Analyse one image; ``whole`` treats it as a single pre-cropped face."""
         return self.run(image, source, whole, bgr=bgr)[0]
 

@@ -6,6 +6,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from PIL import Image
 
 from unifer_tray.report.html import DISCLAIMER, render
 from unifer_tray.report.server import LINK_TTL_SECONDS, REPORT_TTL_SECONDS, ReportServer
@@ -54,6 +55,8 @@ def test_report_page(group, pipeline):
     assert "@vladmandic/face-api 1.7.15" in html and "fer 25.10.3" in html
     assert DISCLAIMER[:40] in html
     assert html.count("class='bar'") == 5 * 7
+    assert html.count("class='crop'") == 5  # each card shows its face
+    assert "<table class='faces'>" in html and html.count("<tr><td>") == 5  # the group at a glance
 
 
 def browser() -> urllib.request.OpenerDirector:
@@ -118,3 +121,38 @@ def test_a_withdrawn_page_is_gone_at_once(server):
         page_url = response.url
     allowed[0] = False  # history deleted
     assert status(user, page_url) == 404 and server.html(dashboard) is None
+
+
+def test_labels_in_a_group_photo_never_cover_each_other_or_other_faces(group):
+    from PIL import ImageDraw, ImageFont
+
+    from unifer_tray.report.annotate import face_caption, place_labels
+
+    analysis, rgb = group
+    boxes = [(x, y, x + w, y + h) for x, y, w, h in (face.box for face in analysis.faces)]
+    font = ImageFont.load_default(size=20)
+    draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+
+    def size(text):
+        left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
+        return right - left + 6, bottom - top + 6
+
+    sizes = [[size(f"{i}: {face_caption(f)}"), size(str(i))] for i, f in enumerate(analysis.faces, start=1)]
+    spots = place_labels(boxes, sizes, (rgb.shape[1], rgb.shape[0]))
+    for i, spot in enumerate(spots):
+        assert spot[0] >= 0 and spot[1] >= 0 and spot[2] <= rgb.shape[1] and spot[3] <= rgb.shape[0]
+        for j, other in enumerate(spots):
+            if i != j:
+                assert not (spot[0] < other[2] and other[0] < spot[2] and spot[1] < other[3] and other[1] < spot[3])
+        for j, box in enumerate(boxes):
+            if i != j:
+                assert not (spot[0] < box[2] and box[0] < spot[2] and spot[1] < box[3] and box[1] < spot[3])
+
+
+def test_crowded_labels_fall_back_to_numbers():
+    from unifer_tray.report.annotate import place_labels
+
+    boxes = [(10, 40, 60, 90), (62, 40, 112, 90)]  # side by side, no room above for long labels
+    sizes = [[(200, 20), (14, 20)], [(200, 20), (14, 20)]]
+    spots = place_labels(boxes, sizes, (120, 100))
+    assert [spot[2] - spot[0] for spot in spots] == [14, 14]

@@ -144,6 +144,7 @@ def _run_overlay() -> None:
     canvas.bind("<ButtonPress-1>", press)
     canvas.bind("<B1-Motion>", drag)
     canvas.bind("<ButtonRelease-1>", release)
+
     def arrow(dx: int, dy: int) -> Callable[[Any], None]:
         return lambda event: key(event, dx, dy)
 

@@ -10,8 +10,9 @@ import io
 from html import escape
 
 import numpy as np
+from PIL import Image
 
-from ..result import LABELS, Analysis, fallback_summary
+from ..result import LABELS, Analysis, Face, fallback_summary
 from .annotate import annotate
 from .text import disagreement
 
@@ -24,12 +25,39 @@ DISCLAIMER = (
 )
 
 
-def _image_data_uri(rgb: np.ndarray, analysis: Analysis) -> str:
-    image = annotate(rgb, analysis)
-    image.thumbnail((1600, 1600))
+def _jpeg_data_uri(image: Image.Image) -> str:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=85)
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _image_data_uri(rgb: np.ndarray, analysis: Analysis) -> str:
+    image = annotate(rgb, analysis)
+    image.thumbnail((1600, 1600))
+    return _jpeg_data_uri(image)
+
+
+def _face_data_uri(rgb: np.ndarray, face: Face) -> str:
+    """The face itself, with a little margin, at most 160 px: shown beside its bars."""
+    x, y, w, h = face.box
+    margin = max(w, h) // 6
+    crop = Image.fromarray(rgb[max(0, y - margin) : y + h + margin, max(0, x - margin) : x + w + margin])
+    crop.thumbnail((160, 160))
+    return _jpeg_data_uri(crop)
+
+
+def _summary_table(analysis: Analysis) -> str:
+    """For group photos: every face on one line before the cards."""
+    rows = "".join(
+        f"<tr><td>{number}</td><td>{escape(face.expression)}</td><td>{face.confidence:.0%}</td>"
+        f"<td>{escape(face.intensity)}</td><td>{escape(face.compound or '')}</td></tr>"
+        for number, face in enumerate(analysis.faces, start=1)
+    )
+    return (
+        "<table class='faces'><caption>Faces, largest first</caption><tr><th scope='col'>face</th>"
+        "<th scope='col'>expression</th><th scope='col'>confidence</th><th scope='col'>intensity</th>"
+        f"<th scope='col'>compound</th></tr>{rows}</table>"
+    )
 
 
 def render(analysis: Analysis, rgb: np.ndarray, models: list[str], created: str) -> str:
@@ -40,7 +68,10 @@ def render(analysis: Analysis, rgb: np.ndarray, models: list[str], created: str)
         "<meta name='viewport' content='width=device-width'><title>UniFER report</title>",
         "<style>body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em;color:#222}"
         "img{max-width:100%;border-radius:6px}.face{border:1px solid #ddd;border-radius:6px;padding:.6em 1em;"
-        "margin:.8em 0}.bar{display:flex;align-items:center;gap:.5em}.bar span{width:6em}.bar div{height:.8em;"
+        "margin:.8em 0;overflow:hidden}.crop{float:right;margin-left:1em;max-width:160px}"
+        "table.faces{border-collapse:collapse;margin:1em 0}.faces td,.faces th{border-bottom:1px solid #ddd;"
+        "padding:.2em .8em;text-align:left}.bar{display:flex;align-items:center;gap:.5em}.bar span{width:6em}"
+        ".bar div{height:.8em;"
         "background:#ffc400;border-radius:3px}.small{color:#666;font-size:.85em}</style></head><body>",
         f"<h1>UniFER report</h1><p class='small'>{escape(created)} · {escape(analysis.source)} · "
         f"{analysis.width}x{analysis.height}</p>",
@@ -50,9 +81,14 @@ def render(analysis: Analysis, rgb: np.ndarray, models: list[str], created: str)
         parts.append(f"<p>{escape(description.context)}</p>")
     if description and description.status == "fallback":
         parts.append(f"<p class='small'>No description by a language model: {escape(description.reason or '')}</p>")
-    parts.append(f"<img alt='the analysed image with face boxes' src='{_image_data_uri(rgb, analysis)}'>")
+    parts.append(f"<img alt='the analysed image with numbered face boxes' src='{_image_data_uri(rgb, analysis)}'>")
+    if len(analysis.faces) > 1:
+        parts.append(_summary_table(analysis))
     for number, face in enumerate(analysis.faces, start=1):
-        parts.append(f"<div class='face'><h3>Face {number}: {escape(face.expression)} {face.confidence:.0%}</h3>")
+        parts.append(
+            f"<div class='face'><img class='crop' alt='face {number}' src='{_face_data_uri(rgb, face)}'>"
+            f"<h3>Face {number}: {escape(face.expression)} {face.confidence:.0%}</h3>"
+        )
         details = [f"intensity {face.intensity}", f"valence {face.valence:+.2f}", f"arousal {face.arousal:+.2f}"]
         if face.compound:
             details.insert(0, face.compound)
