@@ -116,7 +116,9 @@ def tray(desktop, face_window):
 
     yield start
     for running in started:
-        running.stop()
+        output = running.stop()
+        # GTK's and GLib's complaints (Gdk-CRITICAL at start-up) would reach the user's journal
+        assert "-CRITICAL" not in output and "Traceback" not in output, output
 
 
 def is_result(item: dict) -> bool:
