@@ -234,17 +234,33 @@ def test_ollama_down_gives_classifier_only(tray):
     assert item["body"].startswith("1 face: clear happiness")
 
 
-def open_tray_menu(desktop: Desktop) -> None:
-    """Right-click the icon that trayer embedded (the unifer-tray window inside the panel)."""
+def click_tray_icon(desktop: Desktop, button: str = "3") -> None:
+    """Click the icon that trayer embedded (the unifer-tray window inside the panel)."""
     for window in desktop.xdotool("search", "--classname", "^unifer-tray$").stdout.split():
         geometry = desktop.xdotool("getwindowgeometry", "--shell", window).stdout
         values = dict(line.split("=") for line in geometry.split())
         if int(values["WIDTH"]) > 16:  # the embedded icon, not GTK's 10x10 helper window
             x, y = int(values["X"]) + int(values["WIDTH"]) // 2, int(values["Y"]) + int(values["HEIGHT"]) // 2
-            desktop.xdotool("mousemove", str(x), str(y), "click", "3")
+            desktop.xdotool("mousemove", str(x), str(y), "click", button)
             time.sleep(0.8)
             return
     raise AssertionError("the tray icon is not embedded in trayer")
+
+
+def open_tray_menu(desktop: Desktop) -> None:
+    click_tray_icon(desktop, "3")
+
+
+def test_a_left_click_on_the_icon_analyses_a_region(desktop, tray):
+    """The default action, where the tray has one (an XEmbed tray: the GTK backend)."""
+    app = tray()
+    click_tray_icon(desktop, "1")
+    deadline = time.monotonic() + 15
+    while desktop.xdotool("search", "--name", "select a region$").returncode != 0:
+        assert time.monotonic() < deadline, "a left click did not open the region overlay"
+        time.sleep(0.1)
+    desktop.xdotool("key", "Escape")
+    assert app.trigger("ping").stdout.strip() == "pong"
 
 
 def test_menu_full_screen(desktop, tray):
