@@ -14,6 +14,7 @@ packages=(
   gir1.2-gst-plugins-base-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gir1.2-gtk-3.0 gir1.2-ayatanaappindicator3-0.1 libgirepository1.0-dev libcairo2-dev pkg-config libglib2.0-dev
 )
+command -v npm >/dev/null || packages+=(nodejs npm)  # for axe-core, below
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -24,3 +25,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# axe-core (npm) for the accessibility check of the report and dashboard in Chromium.
+(cd "$(dirname "$0")/../tests/support/axe" && npm ci --no-audit --no-fund --silent)

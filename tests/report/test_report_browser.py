@@ -83,3 +83,41 @@ def test_the_dashboard_loads_through_the_link(served, tmp_path):
     page = chromium(tmp_path / "profile", "--dump-dom", server.link(dashboard))
     assert "UniFER history" in page.stdout and "<svg" in page.stdout and "1 records, 5 faces" in page.stdout
     assert "Content Security Policy" not in page.stderr
+
+
+AXE = Path(__file__).parents[1] / "support" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(html: str, folder: Path) -> list[str]:
+    """axe-core run in Chromium on the page: its serious and critical violations.
+
+    The page is opened from a file with axe added (the served copy's CSP forbids any script,
+    which is the point of it); the results are written into the DOM and read back."""
+    if not AXE.exists():
+        from required import unavailable
+
+        unavailable("axe-core is not installed (scripts/install-desktop-test-deps.sh runs npm ci)")
+    runner = (
+        "<script>" + AXE.read_text() + "</script><script>"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => {"
+        "const out = document.createElement('pre'); out.id = 'axe-result';"
+        "out.textContent = JSON.stringify(r.violations.filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.help + ' (' + v.nodes.length + ')'));"
+        "document.body.appendChild(out); });</script>"
+    )
+    page = folder / "page.html"
+    page.write_text(html.replace("</body>", runner + "</body>"))
+    result = chromium(folder / "profile", "--virtual-time-budget=10000", "--dump-dom", page.as_uri())
+    marker = 'id="axe-result">'
+    assert marker in result.stdout, result.stderr[-2000:]
+    import html as entities
+    import json
+
+    text = result.stdout.split(marker, 1)[1].split("</pre>", 1)[0]
+    return json.loads(entities.unescape(text))
+
+
+@pytest.mark.parametrize("page", ["report", "dashboard"])
+def test_no_serious_accessibility_violations(served, tmp_path, page):
+    server, report, dashboard = served
+    assert axe_violations(server.html(report if page == "report" else dashboard), tmp_path) == []
