@@ -16,6 +16,8 @@ from typing import Any
 
 import platformdirs
 
+from . import platform
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -42,8 +44,9 @@ class OllamaConfig:
 
 @dataclass
 class TrayConfig:
-    hotkey_region: str = "<ctrl>+<alt>+e"  # pynput GlobalHotKeys syntax
-    hotkey_webcam: str = "<ctrl>+<alt>+w"  # "off" disables it
+    # pynput GlobalHotKeys syntax; Ctrl+Alt on Linux/macOS, Ctrl+Shift on Windows (AltGr)
+    hotkey_region: str = field(default_factory=platform.default_region_hotkey)
+    hotkey_webcam: str = field(default_factory=platform.default_webcam_hotkey)  # "off" disables it
     describe: bool = True  # ask the local vision model (the CLI's default is off)
     notifications: bool = True
 

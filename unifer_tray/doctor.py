@@ -132,6 +132,23 @@ def check_tray() -> Check:
     return Check("tray", OK, f"pystray backend {backend}, a tray host is running")
 
 
+def check_dialogs() -> Check:
+    """The region overlay and the dialogs run on Tk, which some Pythons lack (Homebrew's)."""
+    try:
+        import tkinter
+
+        tkinter.Tcl()
+    except Exception as exc:
+        return Check(
+            "region overlay and dialogs",
+            WARN,
+            f"Tk is not usable in this Python ({exc}): region capture and dialogs cannot open",
+            "install Tk for this Python (python3-tk on Debian/Ubuntu, `brew install python-tk`), or use "
+            "Python from python.org",
+        )
+    return Check("region overlay and dialogs", OK, f"Tk {tkinter.TkVersion}")
+
+
 def check_hotkeys() -> Check:
     from .hotkeys import Hotkeys
 
@@ -208,7 +225,15 @@ def check_keyring_and_history() -> Check:
 # Grouped by what they serve, so a CLI-only user sees at once that the tray's warnings are not theirs.
 CHECKS: dict[str, list[Callable[[], Check]]] = {
     "CLI and tray": [check_models, check_config],
-    "tray": [check_display, check_tray, check_hotkeys, check_screen, check_camera, check_notifications],
+    "tray": [
+        check_display,
+        check_tray,
+        check_dialogs,
+        check_hotkeys,
+        check_screen,
+        check_camera,
+        check_notifications,
+    ],
     "history": [check_keyring_and_history],
     "descriptions": [check_ollama],
 }

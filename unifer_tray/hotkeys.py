@@ -37,6 +37,10 @@ def hotkey_problem(text: str) -> str | None:
     return f"{text!r} is not a hotkey; write named keys in angle brackets, e.g. {named!r}"
 
 
+INPUT_MONITORING_HINT = (
+    "Allow UniFER in " + platform.PERMISSION_PANES["input monitoring"] + " for the hotkeys to work, "
+    "then restart it; until then use the menu-bar icon or `unifer-tray --trigger region`."
+)
 WAYLAND_HINT = (
     "Global hotkeys are not available under Wayland. Bind `unifer-tray --trigger region` to a "
     "keyboard shortcut in your desktop's settings, or use the tray menu."
@@ -53,6 +57,8 @@ class Hotkeys:
             return False, WAYLAND_HINT
         if session == "none":
             return False, "no graphical display (DISPLAY is not set): start the tray inside a desktop session"
+        if platform.macos_allows("input monitoring") is False:
+            return False, INPUT_MONITORING_HINT
         try:
             from pynput import keyboard  # noqa: F401  (fails without a display)
         except Exception as exc:
@@ -71,12 +77,26 @@ class Hotkeys:
         except ValueError as exc:
             return f"a hotkey in the config is not valid ({exc}); fix [tray] hotkey_region / hotkey_webcam"
         self._listener = listener
-        if getattr(listener, "IS_TRUSTED", True) is False:  # macOS without Accessibility permission
-            return (
-                "Allow UniFER in System Settings > Privacy & Security > Accessibility for the hotkeys "
-                "to work; until then use the menu-bar icon."
-            )
+        if getattr(listener, "IS_TRUSTED", True) is False:  # macOS: the event tap was refused
+            return INPUT_MONITORING_HINT
         return None
+
+    def prepare_on_main_thread(self) -> None:
+        """macOS: pynput's listener asks for the keyboard layout (TISGetInputSourceProperty) on
+        its own thread, and macOS 14+ kills a process that does (pynput#424). Ask once here, on
+        the main thread, and hand that answer to the listener. Elsewhere: nothing to do."""
+        if platform.system() != "macos":
+            return
+        import contextlib
+        import importlib
+
+        try:
+            backend: Any = importlib.import_module("pynput.keyboard._darwin")
+        except Exception:  # no pynput, or it cannot load: is_available() says so
+            return
+        with backend.keycode_context() as context:
+            layout = context
+        backend.keycode_context = lambda: contextlib.nullcontext(layout)
 
     def stop(self) -> None:
         if self._listener is not None:

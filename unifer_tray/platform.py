@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Literal
 
 System = Literal["windows", "macos", "linux"]  # "linux": any X11/Wayland desktop, BSDs included
@@ -107,3 +109,117 @@ def tray_host_present() -> bool:
     if not has_freedesktop_bus():
         return True
     return _xembed_tray() or name_owned("org.kde.StatusNotifierWatcher")[0]
+
+
+# -- macOS privacy permissions ----------------------------------------------------------------
+
+MacPermission = Literal["input monitoring", "screen recording"]
+PERMISSION_PANES = {
+    "input monitoring": "System Settings > Privacy & Security > Input Monitoring",
+    "screen recording": "System Settings > Privacy & Security > Screen Recording",
+}
+
+
+def macos_allows(permission: MacPermission) -> bool | None:
+    """Has macOS granted `permission` to this app? None when it cannot be asked (not macOS, or
+    no Quartz bindings). Asking does not prompt the user."""
+    if system() != "macos":
+        return None
+    try:
+        import Quartz
+    except ImportError:
+        return None
+    check = {
+        "input monitoring": "CGPreflightListenEventAccess",
+        "screen recording": "CGPreflightScreenCaptureAccess",
+    }[permission]
+    function = getattr(Quartz, check, None)
+    return bool(function()) if function is not None else None
+
+
+# -- Windows process details ------------------------------------------------------------------
+
+
+def declare_dpi_awareness() -> None:
+    """Windows: make this process per-monitor DPI aware, as mss makes the tray's, so a Tk window
+    and the screenshot it shows use the same pixels (at 125-150 % scaling they would not)."""
+    if system() != "windows":
+        return
+    import ctypes
+
+    windll = ctypes.windll  # type: ignore[attr-defined]  # Windows only
+    try:
+        windll.shcore.SetProcessDpiAwareness(2)  # PROCESS_PER_MONITOR_DPI_AWARE (Windows 8.1+)
+    except (AttributeError, OSError):
+        windll.user32.SetProcessDPIAware()
+
+
+def no_console_window() -> int:
+    """subprocess `creationflags` that keep a helper from opening a console window on Windows."""
+    return 0x08000000 if system() == "windows" else 0  # CREATE_NO_WINDOW
+
+
+class NamedMutex:
+    """Windows: a session-wide named mutex; `held` is False when another process has it already.
+
+    Taken before anything else, it settles which of two quick launches is the tray."""
+
+    def __init__(self, name: str) -> None:
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]  # Windows only
+        self._handle = kernel32.CreateMutexW(None, False, name)
+        self.held = bool(self._handle) and kernel32.GetLastError() != 183  # ERROR_ALREADY_EXISTS
+        self._kernel32 = kernel32
+
+    def release(self) -> None:
+        if self._handle:
+            self._kernel32.CloseHandle(self._handle)
+            self._handle = None
+
+
+def open_for_editing(path: str) -> bool:
+    """Open a text file in the user's editor (webbrowser has no handler for .toml on Windows)."""
+    import subprocess
+
+    try:
+        if system() == "windows":
+            os.startfile(path, "edit")  # type: ignore[attr-defined]  # Windows only
+        elif system() == "macos":
+            subprocess.Popen(["open", "-t", path])
+        else:
+            import webbrowser
+
+            return webbrowser.open(Path(path).as_uri())
+    except (OSError, webbrowser_error()):
+        return False
+    return True
+
+
+def webbrowser_error() -> type[Exception]:
+    import webbrowser
+
+    return webbrowser.Error
+
+
+def default_region_hotkey() -> str:
+    """Ctrl+Alt is AltGr on Windows (Ctrl+Alt+E types € on German layouts): use Ctrl+Shift there."""
+    return "<ctrl>+<shift>+e" if system() == "windows" else "<ctrl>+<alt>+e"
+
+
+def default_webcam_hotkey() -> str:
+    return "<ctrl>+<shift>+w" if system() == "windows" else "<ctrl>+<alt>+w"
+
+
+def ui_dispatcher() -> Callable[[Callable[[], None]], None]:
+    """How to run a change of the tray icon: macOS's AppKit must be called on the main thread
+    (pystray's darwin backend does not hand it over itself, pystray#60), so there the change is
+    queued to the main run loop; elsewhere pystray's backends are safe from any thread."""
+    if system() == "macos":
+        try:
+            from PyObjCTools import AppHelper
+        except ImportError:
+            pass
+        else:
+            return lambda change: AppHelper.callAfter(change)
+    return lambda change: change()

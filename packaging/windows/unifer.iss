@@ -17,7 +17,15 @@ OutputBaseFilename=UniFER-{#AppVersion}-setup
 Compression=lzma2
 SolidCompression=yes
 PrivilegesRequired=lowest
+ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
+; The tray holds this mutex (tray/instance.py): setup and uninstall wait until it has quit.
+AppMutex=Local\unifer-tray
+UninstallDisplayIcon={app}\UniFER.exe
+; Signing (SmartScreen warns about unsigned installers): iscc /DSign "/Ssigntool=signtool sign /a /fd sha256 /tr http://timestamp.digicert.com /td sha256 $f"
+#ifdef Sign
+SignTool=signtool
+#endif
 
 [Tasks]
 Name: "autostart"; Description: "Start UniFER when I sign in to Windows"; Flags: unchecked
@@ -26,16 +34,21 @@ Name: "autostart"; Description: "Start UniFER when I sign in to Windows"; Flags:
 Source: "..\..\dist\unifer\*"; DestDir: "{app}"; Flags: recursesubdirs ignoreversion
 
 [Icons]
-Name: "{group}\{#AppName}"; Filename: "{app}\unifer.exe"
+; UniFER.exe is the windowed tray; unifer.exe is the command line (it needs a console).
+Name: "{group}\{#AppName}"; Filename: "{app}\UniFER.exe"
 Name: "{group}\Uninstall {#AppName}"; Filename: "{uninstallexe}"
-Name: "{userstartup}\{#AppName}"; Filename: "{app}\unifer.exe"; Tasks: autostart
+Name: "{userstartup}\{#AppName}"; Filename: "{app}\UniFER.exe"; Tasks: autostart
 
 [Run]
-Filename: "{app}\unifer.exe"; Description: "Start UniFER now"; Flags: nowait postinstall skipifsilent
+Filename: "{app}\UniFER.exe"; Description: "Start UniFER now"; Flags: nowait postinstall skipifsilent
 
 [UninstallRun]
-; Stop a running tray before its files are removed.
-Filename: "{app}\unifer.exe"; Parameters: "--trigger quit"; Flags: runhidden; RunOnceId: "StopTray"
+; Ask a running tray to quit; AppMutex above then waits until it has.
+Filename: "{app}\UniFER.exe"; Parameters: "--trigger quit"; Flags: runhidden; RunOnceId: "StopTray"
+
+[UninstallDelete]
+; desktop-notifier's registration for toast notifications
+Type: filesandordirs; Name: "{localappdata}\unifer-tray\Cache"
 
 [Code]
 // Offer to remove the history and its key in Windows Credential Manager; the app's own
@@ -44,7 +57,8 @@ procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);
 var
   ResultCode: Integer;
 begin
-  if CurUninstallStep = usUninstall then
+  // A silent uninstall keeps the history: deleting it is the user's choice, never a default.
+  if (CurUninstallStep = usUninstall) and not UninstallSilent then
     if MsgBox('Also delete your UniFER history and its encryption key?', mbConfirmation, MB_YESNO) = IDYES then
       Exec(ExpandConstant('{app}\unifer.exe'), 'history disable --delete --yes', '', SW_HIDE,
            ewWaitUntilTerminated, ResultCode);

@@ -8,6 +8,7 @@ capture superseding a running one, history kept only when it is on, failures as 
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -113,6 +114,9 @@ class FakeHistory:
     def add(self, analysis: Analysis, source_type: str, thumbnails: list[str] | None = None) -> int:
         self.added.append((analysis, source_type, thumbnails))
         return len(self.added)
+
+    def consent_text(self) -> str:
+        return "UniFER will keep a history of your analyses on this computer."
 
 
 class FakeReports:
@@ -357,3 +361,40 @@ def test_without_a_browser_the_report_address_is_given(apps, monkeypatch):
     app.open_last_report()
     told = app.notifications.sent[-1]
     assert told.title == "No web browser found" and "http://127.0.0.1:1/open/" in told.body
+
+
+def test_menu_dialogs_run_off_the_tray_loop(apps, monkeypatch):
+    """Keep history…, Save report…: the dialog may stay open for minutes; the menu must not freeze."""
+    from unifer_tray.tray import dialogs
+
+    released = threading.Event()
+    asked: list[str] = []
+
+    def slow_question(title: str, text: str) -> bool:
+        asked.append(title)
+        released.wait(5)  # the user reading the consent text
+        return False
+
+    monkeypatch.setattr(dialogs, "ask_yes_no", slow_question)
+    app = make_app(FakePipeline())
+    apps.append(app)
+    start = time.monotonic()
+    app._in_background(app.keep_history)()  # what the menu item calls
+    assert time.monotonic() - start < 0.5
+    wait_for(lambda: asked == ["Keep history?"], "the dialog")
+    released.set()
+
+
+def test_a_dialog_that_cannot_open_is_a_notification(apps, monkeypatch):
+    from unifer_tray.tray import dialogs
+
+    monkeypatch.setattr(dialogs, "helper_command", lambda module: [sys.executable, "-c", "import tkinter_missing"])
+    app = make_app(FakePipeline())
+    apps.append(app)
+    app._in_background(app.keep_history)()
+    wait_for(lambda: len(app.notifications.sent) == 1, "the notification")
+    told = app.notifications.sent[0]
+    assert told.title == "Dialog unavailable" and "ModuleNotFoundError" in told.body
+    app.trigger(Action.FILE)  # Analyze image file… : the same problem, as a capture failure
+    wait_for(lambda: len(app.notifications.sent) == 2, "the capture failure")
+    assert app.notifications.sent[1].title == "Capture failed"

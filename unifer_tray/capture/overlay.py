@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import platform
 from ..helpers import helper_command
 from . import CaptureError, Region
 
@@ -44,7 +45,11 @@ def select_region(pixels: np.ndarray, origin: Region, monitors: list[Region]) ->
     payload = json.dumps(header).encode() + b"\n" + np.ascontiguousarray(pixels).tobytes()
     try:
         result = subprocess.run(
-            helper_command("unifer_tray.capture.overlay"), input=payload, capture_output=True, timeout=600
+            helper_command("unifer_tray.capture.overlay"),
+            input=payload,
+            capture_output=True,
+            timeout=600,
+            creationflags=platform.no_console_window(),
         )
     except subprocess.TimeoutExpired:
         return None
@@ -61,6 +66,7 @@ def _run_overlay() -> None:
     header = json.loads(sys.stdin.buffer.readline())
     width, height = header["width"], header["height"]
     rgb = sys.stdin.buffer.read(width * height * 3)
+    platform.declare_dpi_awareness()  # before Tk: the same pixels as the screenshot (HiDPI Windows)
     root = tk.Tk()
     root.title(TITLE)
     root.overrideredirect(True)

@@ -6,6 +6,7 @@ import threading
 
 import numpy as np
 
+from .. import platform
 from . import CaptureError, Region
 
 _local = threading.local()  # mss handles are not thread-safe: one per thread
@@ -32,8 +33,16 @@ def monitors() -> list[Region]:
     return [Region(m["left"], m["top"], m["width"], m["height"]) for m in _mss().monitors[1:]]
 
 
+SCREEN_RECORDING_REFUSED = (
+    "macOS has not allowed UniFER to record the screen (it would capture only the wallpaper): "
+    "allow it in " + platform.PERMISSION_PANES["screen recording"] + ", then restart UniFER"
+)
+
+
 def grab(region: Region | None = None) -> tuple[np.ndarray, Region]:
     """RGB pixels of `region` (default: every monitor) and the region actually grabbed."""
+    if platform.macos_allows("screen recording") is False:
+        raise CaptureError(SCREEN_RECORDING_REFUSED)
     region = region or desktop()
     try:
         shot = _mss().grab({"left": region.left, "top": region.top, "width": region.width, "height": region.height})

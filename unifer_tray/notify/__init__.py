@@ -58,11 +58,13 @@ class Notifications:
             log.info("notification backend skipped: %s", hint)
         log.info("notifications via %s", self.active.name)
 
-    def attach_icon(self, icon: object) -> None:
-        """Hand the tray icon to the backends that show messages on it."""
+    def attach_icon(self, icon: object, dispatch: Callable[[Callable[[], None]], None]) -> None:
+        """Hand the tray icon to the backends that show messages on it, with the way the
+        platform wants icon changes run (platform.ui_dispatcher)."""
         for backend in self.backends:
             if hasattr(backend, "icon"):
-                backend.icon = icon
+                backend.icon = icon  # the backends that draw on the icon
+                backend.dispatch = dispatch  # type: ignore[attr-defined]
 
     def send(self, notification: Notification) -> str:
         """The name of the backend that delivered it."""

@@ -26,7 +26,7 @@ from .. import platform
 from ..capture import CaptureError
 from ..capture.sources import Captured, Captures
 from ..config import Config, ConfigError, config_path, load_config, set_value
-from ..helpers import open_in_browser
+from ..helpers import open_in_browser, system_program_environment
 from ..history import History, HistoryError
 from ..hotkeys import Hotkeys
 from ..notify import Notification, Notifications
@@ -37,6 +37,7 @@ from ..resources.icons import icon_image
 from ..supersede import Supersede
 from . import dialogs
 from .actions import Action
+from .dialogs import DialogError
 from .instance import SingleInstance
 
 if TYPE_CHECKING:
@@ -100,6 +101,7 @@ class TrayApp:
         self.instance: SingleInstance | None = None
         self.started = time.monotonic()
         self._worker_thread: threading.Thread | None = None
+        self._dispatch = platform.ui_dispatcher()
         self.config_file = config_path()
         self._config_stamp = self._stamp()
 
@@ -161,7 +163,10 @@ class TrayApp:
         if action is Action.WEBCAM:
             return self.captures.webcam()
         if action is Action.FILE:
-            path = dialogs.ask_open_image()
+            try:
+                path = dialogs.ask_open_image()
+            except dialogs.DialogError as exc:
+                raise CaptureError(str(exc)) from None
             return Captured(path, "file") if path else None
         return self.captures.region(self.overlay_open)
 
@@ -231,7 +236,10 @@ class TrayApp:
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text("# UniFER tray settings: see the README's configuration section.\n", encoding="utf-8")
-        self._open(path.as_uri(), "the settings file")
+        with system_program_environment():
+            opened = platform.open_for_editing(str(path))
+        if not opened:
+            self._notify(Notification("No editor found", f"Open the settings file yourself: {path}"))
 
     def toggle(self, name: Literal["describe", "notifications"]) -> None:
         """Flip a menu setting and save it, so it survives a restart."""
@@ -333,8 +341,7 @@ class TrayApp:
         if self._worker_thread is not None and self._worker_thread is not threading.current_thread():
             self._worker_thread.join(QUIT_DRAIN_SECONDS)
         self.reports.close()
-        if self.icon is not None:
-            self.icon.stop()
+        self._on_icon(lambda icon: icon.stop())
 
     def _on_terminate(self, signum: int, frame: object) -> None:
         """SIGTERM (logout, `kill`): quit as the menu would, so the capture in hand is kept."""
@@ -354,7 +361,7 @@ class TrayApp:
             item("Analyze image file…", lambda: self.trigger(Action.FILE)),
             separator,
             item("Open last report", self.open_last_report, enabled=lambda _: self.last_report is not None),
-            item("Save report…", self.save_report, enabled=lambda _: self.last_report is not None),
+            item("Save report…", self._in_background(self.save_report), enabled=lambda _: self.last_report is not None),
             item(
                 "Settings",
                 pystray.Menu(
@@ -374,22 +381,57 @@ class TrayApp:
             item(
                 "History",
                 pystray.Menu(
-                    item("Open history dashboard", self.open_history, enabled=lambda _: self.history.enabled),
-                    item("Keep history…", self.keep_history, visible=lambda _: not self.history.enabled),
-                    item("Stop keeping history…", self.stop_history, visible=lambda _: self.history.enabled),
+                    item(
+                        "Open history dashboard",
+                        self._in_background(self.open_history),
+                        enabled=lambda _: self.history.enabled,
+                    ),
+                    item(
+                        "Keep history…",
+                        self._in_background(self.keep_history),
+                        visible=lambda _: not self.history.enabled,
+                    ),
+                    item(
+                        "Stop keeping history…",
+                        self._in_background(self.stop_history),
+                        visible=lambda _: self.history.enabled,
+                    ),
                 ),
             ),
             item("About & privacy", self.about),
             item("Quit", self.quit),
         )
 
+    def _in_background(self, action: Callable[[], None]) -> Callable[[], None]:
+        """A menu callback that opens a dialog or decrypts history must not hold the tray's loop
+        (the menu and icon would freeze until the dialog closes): run it on its own thread."""
+
+        def start() -> None:
+            threading.Thread(target=self._guarded, args=(action,), name="unifer-menu", daemon=True).start()
+
+        return start
+
+    def _guarded(self, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except DialogError as exc:
+            self._notify(Notification("Dialog unavailable", str(exc)))
+        except Exception as exc:  # a menu action must never take the tray down
+            log.exception("menu action failed")
+            self._notify(Notification("Action failed", f"{type(exc).__name__}: {exc}"))
+
+    def _on_icon(self, change: Callable[[Any], None]) -> None:
+        """Change the icon on the thread the platform wants (macOS: the main thread)."""
+        icon = self.icon
+        if icon is not None:
+            self._dispatch(lambda: change(icon))
+
     def _set_state(self, state: IconState) -> None:
-        if self.icon is not None:
-            self.icon.icon = icon_image(state, history=self.history.enabled)
+        image = icon_image(state, history=self.history.enabled)
+        self._on_icon(lambda icon: setattr(icon, "icon", image))
 
     def _update_menu(self) -> None:
-        if self.icon is not None:
-            self.icon.update_menu()
+        self._on_icon(lambda icon: icon.update_menu())
 
     def _ready(self, icon: Any) -> None:
         """Runs once the icon exists: arm hotkeys and IPC, start the worker, say hello."""
@@ -420,8 +462,9 @@ class TrayApp:
 
         self.instance, self.started = instance, started
         signal.signal(signal.SIGTERM, self._on_terminate)
+        self.hotkeys.prepare_on_main_thread()  # run() is called on the main thread
         self.icon = pystray.Icon("unifer-tray", icon_image(history=self.history.enabled), "UniFER", self._menu())
-        self.notifications.attach_icon(self.icon)
+        self.notifications.attach_icon(self.icon, self._dispatch)
         if first_run:
             self._notify(Notification("UniFER is in your tray", FIRST_RUN_TEXT))
         self.icon.run(setup=self._ready)

@@ -6,14 +6,29 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .. import platform
 from ..formats import IMAGE_SUFFIXES
 from ..helpers import helper_command
 
 MODULE = "unifer_tray.tray.dialogs"
 
 
+class DialogError(RuntimeError):
+    """The dialog could not be shown (no Tk in this Python, no display); the message says which."""
+
+
 def _ask(*args: str) -> str:
-    result = subprocess.run([*helper_command(MODULE), *args], capture_output=True, text=True, timeout=3600)
+    result = subprocess.run(
+        [*helper_command(MODULE), *args],
+        capture_output=True,
+        text=True,
+        timeout=3600,
+        creationflags=platform.no_console_window(),
+    )
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no message"])[-1]
+        hint = " (this Python has no Tk: install python3-tk, or Python from python.org)" if "tkinter" in last else ""
+        raise DialogError(f"the dialog could not open: {last}{hint}")
     return result.stdout.strip()
 
 
@@ -33,6 +48,7 @@ def _main(kind: str, title: str, extra: str = "") -> None:
     import tkinter
     from tkinter import filedialog, messagebox
 
+    platform.declare_dpi_awareness()
     root = tkinter.Tk()
     root.withdraw()
     if kind == "yes-no":

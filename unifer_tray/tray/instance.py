@@ -28,6 +28,7 @@ from .actions import Action
 
 log = logging.getLogger("unifer_tray.instance")
 HANDSHAKE_SECONDS = 2.0
+MUTEX_NAME = r"Local\unifer-tray"  # the installer's AppMutex: it waits for the tray to exit
 CHALLENGE_BYTES = 32
 MAX_WORD_BYTES = 64  # the longest action word, with room to spare
 MAX_REPLY_BYTES = 256
@@ -60,6 +61,12 @@ def _address() -> str:
 
 
 def _key_file() -> Path:
+    """Beside the socket; on Windows in the user's own data folder, not the shared temp folder
+    that platformdirs gives as the runtime folder there."""
+    if platform.system() == "windows":
+        folder = platformdirs.user_data_path("unifer-tray")
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / "tray.key"
     return _runtime_dir() / "tray.key"
 
 
@@ -83,9 +90,15 @@ class SingleInstance:
     def __init__(self) -> None:
         self._listener: Listener | None = None
         self._key = b""
+        self._mutex: platform.NamedMutex | None = None
 
     def acquire(self) -> bool:
-        """True if this process is now the tray; False if another one answers."""
+        """True if this process is now the tray; False if another one answers (or, on Windows,
+        holds the session's mutex: two quick launches must not both write the key)."""
+        if platform.system() == "windows":
+            self._mutex = platform.NamedMutex(MUTEX_NAME)
+            if not self._mutex.held:
+                return False
         try:
             send(Action.PING, timeout=2)
             return False
@@ -139,6 +152,8 @@ class SingleInstance:
         listener, self._listener = self._listener, None
         if listener is not None:
             listener.close()
+        if self._mutex is not None:
+            self._mutex.release()
         for path in (_key_file(), Path(_address())):
             if platform.system() != "windows" and path.exists():
                 path.unlink()

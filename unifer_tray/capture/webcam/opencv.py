@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Generator
+from typing import Any
 
 import numpy as np
 
+from ... import platform
 from . import cannot_open
 
 FAILED_READS_BEFORE_GIVING_UP = 5
+
+
+def capture_api(cv2: Any, source: int | str) -> int:
+    """DirectShow for cameras on Windows (opens in well under a second where Media Foundation
+    often takes seconds); OpenCV's own choice everywhere else, and for files."""
+    if platform.system() == "windows" and isinstance(source, int):
+        return int(cv2.CAP_DSHOW)
+    return int(cv2.CAP_ANY)
 
 
 class OpenCVCamera:
@@ -22,10 +33,13 @@ class OpenCVCamera:
         return True, ""
 
     def frames(self, source: int | str) -> Generator[np.ndarray, None, None]:
+        if platform.system() == "windows":
+            # Media Foundation's hardware transforms make many cameras take 5-20 s to open (opencv#17687)
+            os.environ.setdefault("OPENCV_VIDEOIO_MSMF_ENABLE_HW_TRANSFORMS", "0")
         import cv2
 
         cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)  # our message replaces OpenCV's warnings
-        capture = cv2.VideoCapture(source)
+        capture = cv2.VideoCapture(source, capture_api(cv2, source))
         try:
             if not capture.isOpened():
                 raise cannot_open(source)

@@ -14,6 +14,13 @@ if TYPE_CHECKING:
     from desktop_notifier import DesktopNotifier
 
 
+NO_REAL_BACKEND = {
+    "macos": "macOS shows notifications only from the signed UniFER.app, not from a Python install",
+    "windows": "the Windows notification API (winrt) is missing: pip install desktop-notifier again",
+    "linux": "no notification backend",
+}
+
+
 class DesktopNotifierBackend:
     name = "desktop-notifier"
 
@@ -22,12 +29,25 @@ class DesktopNotifierBackend:
 
     def is_available(self) -> tuple[bool, str]:
         try:
-            import desktop_notifier  # noqa: F401
+            from desktop_notifier.main import get_backend_class
         except ImportError:
             return False, "not installed (pip install desktop-notifier)"
         if platform.has_freedesktop_bus():
             return server_present()
+        if get_backend_class().__name__ == "DummyNotificationCenter":  # it would drop every notification
+            return False, NO_REAL_BACKEND[platform.system()]
+        if platform.system() == "macos" and not self._authorised():
+            return False, "notifications are not allowed for UniFER: System Settings > Notifications > UniFER"
         return True, ""
+
+    def _authorised(self) -> bool:
+        """macOS denies silently: ask before relying on it."""
+        from desktop_notifier import DesktopNotifier
+
+        try:
+            return bool(asyncio.run(DesktopNotifier(app_name=APP_NAME).has_authorisation()))
+        except Exception:
+            return False
 
     def _start(self) -> tuple[asyncio.AbstractEventLoop, DesktopNotifier]:
         """One event loop thread, so click and button callbacks are delivered."""

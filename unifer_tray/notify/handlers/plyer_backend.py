@@ -8,6 +8,7 @@ implementation, which runs in its own process and cannot be disturbed.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 
 from ... import platform
@@ -27,6 +28,8 @@ class PlyerBackend:
             if not shutil.which("notify-send"):
                 return False, "notify-send is missing (install libnotify-bin)"
             return server_present()
+        if platform.system() == "macos" and importlib.util.find_spec("pyobjus") is None:
+            return False, "plyer's macOS notifications need pyobjus, which is not installed"
         return True, ""
 
     def send(self, notification: Notification) -> None:
