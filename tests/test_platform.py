@@ -290,3 +290,12 @@ def test_doctor_says_when_tk_is_missing(monkeypatch):
     monkeypatch.setitem(sys.modules, "tkinter", None)  # as in a Python built without Tk
     check = check_dialogs()
     assert check.status == "warn" and "Tk is not usable" in check.detail and "python3-tk" in (check.fix or "")
+
+
+def test_macos_names_the_camera_permission_when_no_camera_opens(as_os):
+    from unifer_tray.capture.webcam import cannot_open
+
+    as_os("darwin")
+    assert "Privacy & Security > Camera" in str(cannot_open(0))
+    as_os("linux")
+    assert "Privacy" not in str(cannot_open(0))

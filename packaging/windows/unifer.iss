@@ -46,6 +46,10 @@ Filename: "{app}\UniFER.exe"; Description: "Start UniFER now"; Flags: nowait pos
 ; Ask a running tray to quit; AppMutex above then waits until it has.
 Filename: "{app}\UniFER.exe"; Parameters: "--trigger quit"; Flags: runhidden; RunOnceId: "StopTray"
 
+[Registry]
+; desktop-notifier registers the app for toast notifications under this key: removed on uninstall
+Root: HKCU; Subkey: "Software\Classes\AppUserModelId\{#AppName}"; Flags: uninsdeletekey
+
 [UninstallDelete]
 ; desktop-notifier's registration for toast notifications
 Type: filesandordirs; Name: "{localappdata}\unifer-tray\Cache"

@@ -17,10 +17,12 @@ from typing import Protocol
 
 import numpy as np
 
+from ... import platform
 from ...backends import Backend, first_available
 from .. import CaptureError
 
 SOURCE_ENV = "UNIFER_CAMERA_SOURCE"
+CAMERA_PANE = "System Settings > Privacy & Security > Camera"
 
 
 class CameraBackend(Backend, Protocol):
@@ -58,9 +60,11 @@ def camera_source(configured: str | int) -> int | str:
 
 def cannot_open(source: int | str, detail: str = "") -> CaptureError:
     if isinstance(source, int):
+        # macOS reports a camera it has not allowed as none at all
+        allow = "; on macOS also allow UniFER in " + CAMERA_PANE if platform.system() == "macos" else ""
         return CaptureError(
             f"no camera found at index {source}: connect a camera, or choose another one with "
-            "`unifer config set camera.source N`"
+            f"`unifer config set camera.source N`{allow}"
         )
     return CaptureError(f"cannot open the video source {source}" + (f" ({detail})" if detail else ""))
 
