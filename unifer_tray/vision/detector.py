@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+import onnxruntime as ort
 
 from ..imaging import resize, window
 from .models import open_session
@@ -113,18 +114,34 @@ def weighted_nms(corners: np.ndarray, keypoints: np.ndarray, scores: np.ndarray,
     return merged
 
 
+# Canvases every image meets (the 256 pass, the zoomed-out pass and the re-detection): each gets
+# a session planned for its shape; other sizes (the fine pass) share one with free dimensions.
+FIXED_CANVASES = ((TRAINED_SIZE, TRAINED_SIZE), (ZOOMED_OUT_CANVAS, ZOOMED_OUT_CANVAS), (REFINE_INPUT, REFINE_INPUT))
+
+
 class FaceDetector:
     def __init__(self, settings: DetectorSettings | None = None, threads: int = 1):
         self.settings = settings or DetectorSettings()
+        self.threads = threads
         self.session, self.info = open_session("blazeface_back", threads)
+        self._sessions: dict[tuple[int, int], ort.InferenceSession] = {}  # opened at first use
         self._input = self.session.get_inputs()[0].name
         pre = self.info.preprocessing
         self._scale, self._offset = float(pre["scale"]), float(pre["offset"])
 
+    def _session_for(self, height: int, width: int) -> ort.InferenceSession:
+        if (height, width) not in FIXED_CANVASES:
+            return self.session
+        if (height, width) not in self._sessions:
+            fixed = {"N": 1, "H": height, "W": width}
+            self._sessions[(height, width)] = open_session("blazeface_back", self.threads, fixed)[0]
+        return self._sessions[(height, width)]
+
     def _run(self, canvas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Sigmoid scores and decoded (cx, cy, w, h, keypoints) in canvas pixels, per anchor."""
         batch = (canvas.astype(np.float32) * self._scale + self._offset)[None]
-        scores16, scores32, reg16, reg32 = self.session.run(None, {self._input: batch})
+        session = self._session_for(*canvas.shape[:2])
+        scores16, scores32, reg16, reg32 = session.run(None, {self._input: batch})
         logits = np.concatenate([scores16[0, :, 0], scores32[0, :, 0]])
         regressors = np.concatenate([reg16[0], reg32[0]])
         scores = 1.0 / (1.0 + np.exp(-np.clip(logits, -80, 80)))
