@@ -3,4 +3,22 @@ offers. A leaf module, so the tray's dialog process need not load the imaging co
 
 from __future__ import annotations
 
+from pathlib import Path
+
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif", ".jfif", ".ppm", ".pgm"})
+
+VIDEO_SUFFIXES = frozenset({".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm"})
+
+
+def is_video(path: Path) -> bool:
+    """By content, not by name: MP4/MOV (ISO media boxes), AVI (RIFF) and Matroska/WebM (EBML)."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(12)
+    except OSError:
+        return False
+    return (
+        head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free")
+        or (head[:4] == b"RIFF" and head[8:12] == b"AVI ")
+        or head[:4] == b"\x1a\x45\xdf\xa3"
+    )

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from .formats import IMAGE_SUFFIXES
+from .formats import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 
 # Larger than three 4K monitors side by side (25 Mpx), far below what would exhaust memory:
 # any image under it is converted in bands, so the peak stays under about 800 MB whatever its
@@ -163,14 +163,16 @@ def _as_8bit(pixels: np.ndarray) -> np.ndarray:
 
 
 def collect_images(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Expand folders recursively; return the image files and the inputs that are not usable."""
+    """Expand folders recursively (images and videos); return the files and the inputs that are
+    not usable."""
     files: list[Path] = []
     problems: list[tuple[Path, str]] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and is_image_path(p))
+            wanted = IMAGE_SUFFIXES | VIDEO_SUFFIXES
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in wanted)
             if not found:
-                problems.append((path, "folder contains no images (" + ", ".join(sorted(IMAGE_SUFFIXES)) + ")"))
+                problems.append((path, "folder contains no images or videos (" + ", ".join(sorted(wanted)) + ")"))
             files.extend(found)
         else:
             files.append(path)  # non-image names are still tried: the decoder decides

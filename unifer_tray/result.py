@@ -56,6 +56,9 @@ RECORD_FIELDS: tuple[str, ...] = (
     "summary",
     "description_status",
     "error",
+    "frame",
+    "time_s",
+    "track",
 )
 
 
@@ -86,6 +89,7 @@ class Face:
     model_expression: str | None = None
     cues: list[str] | None = None
     agreement: Agreement | None = None
+    track: int | None = None  # videos: the same person across frames (absent from image output)
 
 
 @dataclass
@@ -107,6 +111,8 @@ class Analysis:
     error: str | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
     description: Description | None = None
+    frame: int | None = None  # videos: the frame's index, and its time in seconds
+    time_s: float | None = None
 
     @classmethod
     def from_error(cls, source: str, error: str) -> Analysis:
@@ -121,7 +127,15 @@ class Analysis:
         return self.error is not None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The JSON shape; the video fields appear only for video frames, so image output keeps
+        the shape other tools already read."""
+        document = asdict(self)
+        if self.frame is None:
+            del document["frame"], document["time_s"]
+            for face in document["faces"]:
+                if face["track"] is None:
+                    del face["track"]
+        return document
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Analysis:
@@ -135,6 +149,8 @@ class Analysis:
             error=data.get("error"),
             timings_ms=dict(data.get("timings_ms", {})),
             description=Description(**description) if description else None,
+            frame=data.get("frame"),
+            time_s=data.get("time_s"),
         )
 
     def to_json(self, indent: int | None = None) -> str:
@@ -144,6 +160,7 @@ class Analysis:
         """Flat rows, one per face (RECORD_FIELDS; None where a field does not apply)."""
         base: dict[str, Any] = dict.fromkeys(RECORD_FIELDS)
         base |= {"source": self.source, "width": self.width, "height": self.height, "error": self.error}
+        base |= {"frame": self.frame, "time_s": self.time_s}
         if self.description:
             base |= {"summary": self.description.summary, "description_status": self.description.status}
         rows = []
@@ -165,6 +182,7 @@ class Analysis:
                 "model_expression": face.model_expression,
                 "agreement": face.agreement,
                 "cues": "; ".join(face.cues) if face.cues else None,
+                "track": face.track,
             }
             rows.append(row | {f"p_{label}": face.probabilities[label] for label in LABELS})
         return rows or [base]

@@ -17,12 +17,13 @@ from .. import __version__
 from .exit_codes import ExitCode
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     import numpy as np
 
     from ..pipeline import Pipeline
     from ..result import Analysis
+    from ..video.timeline import VideoSummary
 
 
 def _pipeline(args: argparse.Namespace) -> Pipeline:
@@ -96,6 +97,7 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
 
 
 def run_analyze(args: argparse.Namespace) -> int:
+    from ..formats import is_video
     from ..pipeline import find_images
     from ..report.annotate import annotate
     from ..resources import sample_image
@@ -134,11 +136,65 @@ def run_analyze(args: argparse.Namespace) -> int:
         if from_stdin:
             data = sys.stdin.buffer.read()
             report(*_pipeline(args).run(data, source="-", whole=args.faces == "whole"), Path("stdin"))
-        for path, (analysis, rgb) in zip(files, _analyses(args, files), strict=True):
-            report(analysis, rgb, path)
+        videos = {path for path in files if is_video(path)}
+        images = [path for path in files if path not in videos]
+        image_results = iter(_analyses(args, images))
+        summaries = []
+        for path in files:  # in input order; images come from the process pool as they finish
+            if path in videos:
+                summaries.append(_analyse_video(args, path, report, several=len(videos) > 1))
+            else:
+                analysis, rgb = next(image_results)
+                report(analysis, rgb, path)
             bar.update()
         writer.close()
+    if args.format == "text" and summaries and args.output is None:
+        print("\n".join(summary.text() for summary in summaries))
     return ExitCode.FAILED if failures else ExitCode.OK
+
+
+_video_pipeline: Pipeline | None = None
+
+
+def _analyse_video(
+    args: argparse.Namespace,
+    path: Path,
+    report: Callable[[Analysis, np.ndarray | None, Path], None],
+    several: bool,
+) -> VideoSummary:
+    """Sampled frames of one video as records (streamed), faces followed as tracks; a video that
+    cannot be read (or not to its end) adds an error record after what could be read."""
+    from ..result import Analysis
+    from ..video import VideoError, frames
+    from ..video.timeline import Smoother, VideoSummary
+    from ..video.tracking import Tracker
+
+    global _video_pipeline
+    if _video_pipeline is None:
+        _video_pipeline = _pipeline(args)
+    tracker, summary = Tracker(), VideoSummary(str(path))
+    smoother = Smoother(args.smooth) if args.smooth else None
+    try:
+        for frame in frames(path, args.fps):
+            analysis, _ = _video_pipeline.run(frame.rgb, source=str(path), whole=args.faces == "whole")
+            analysis.frame, analysis.time_s = frame.index, frame.time_s
+            for face in tracker.assign(analysis.faces, frame.time_s):
+                if smoother is not None:
+                    smoother.apply(face, frame.time_s)
+            summary.add(analysis)
+            report(analysis, None, path)
+    except VideoError as exc:
+        report(Analysis.from_error(str(path), str(exc)), None, path)
+    if args.timeline:
+        from ..report.timeline import draw_timeline
+
+        draw_timeline(summary, _timeline_path(args.timeline, path, several))
+    return summary
+
+
+def _timeline_path(requested: Path, video: Path, several: bool) -> Path:
+    """--timeline FILE.png for one video; with several videos, FILE-<video name>.png beside it."""
+    return requested.with_name(f"{requested.stem}-{video.stem}.png") if several else requested
 
 
 def run_eval(args: argparse.Namespace) -> int:
@@ -210,6 +266,13 @@ def run_config(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _non_negative(text: str) -> float:
+    value = float(text)
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
+    return value
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -266,6 +329,24 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--output", type=Path, metavar="FILE", help="write results to FILE instead of stdout")
     analyze.add_argument(
         "--describe", action="store_true", help="add a description by a local vision model served by Ollama"
+    )
+    analyze.add_argument(
+        "--fps",
+        type=_non_negative,
+        default=5.0,
+        metavar="F",
+        help="videos: analyse F frames per second of video time (default 5; 0: every frame)",
+    )
+    analyze.add_argument(
+        "--smooth",
+        type=_non_negative,
+        default=0.0,
+        metavar="SECONDS",
+        help="videos: labels from each person's mean over the last SECONDS (default 0: off; "
+        "probabilities stay per frame)",
+    )
+    analyze.add_argument(
+        "--timeline", type=Path, metavar="PNG", help="videos: draw each person's expressions over time to PNG"
     )
     analyze.add_argument(
         "--jobs",

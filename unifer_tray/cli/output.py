@@ -22,13 +22,15 @@ class TextWriter:
         count = len(analysis.faces)
         noun = "face" if count == 1 else "faces"
         ms = analysis.timings_ms.get("total", 0)
-        self.stream.write(f"{analysis.source}: {count} {noun} ({analysis.width}x{analysis.height}, {ms:.0f} ms)\n")
+        where = analysis.source if analysis.frame is None else f"{analysis.source} @ {analysis.time_s:.2f} s"
+        self.stream.write(f"{where}: {count} {noun} ({analysis.width}x{analysis.height}, {ms:.0f} ms)\n")
         for index, face in enumerate(analysis.faces, start=1):
             compound = f", {face.compound}" if face.compound else ""
             runner_up, p = sorted(face.probabilities.items(), key=lambda kv: kv[1])[-2]
             runner_up = f"; next {runner_up} {p:.0%}" if p >= 0.05 else ""
+            who = f"#{index}" if face.track is None else f"#{index} (track {face.track})"
             self.stream.write(
-                f"  #{index} {face.expression} {face.confidence:.0%} ({face.intensity} intensity{compound})"
+                f"  {who} {face.expression} {face.confidence:.0%} ({face.intensity} intensity{compound})"
                 f"{runner_up}; valence {face.valence:+.2f}, arousal {face.arousal:+.2f}; box {face.box}\n"
             )
             note = disagreement(face)
