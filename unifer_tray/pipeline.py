@@ -31,6 +31,7 @@ ImageInput = str | Path | bytes | Image.Image | np.ndarray  # bytes: an encoded 
 # "screen": interactive captures, detection within about 25 ms on a 1080p screen (faces from
 # about 45 px); "photo": files, faces down to `min_face`.
 Speed = Literal["photo", "screen"]
+FULL_DETECTION_S = 0.5  # videos: a whole detection at least this often, for faces that appear
 
 
 __all__ = [
@@ -101,6 +102,7 @@ class Pipeline:
         whole: bool = False,
         cancel: threading.Event | None = None,
         bgr: bool = False,
+        follow: list[list[int]] | None = None,
     ) -> tuple[Analysis, np.ndarray | None]:
         """The analysis and the RGB pixels it was made from (None when the input failed).
 
@@ -115,7 +117,7 @@ class Pipeline:
         except ImageError as exc:
             return Analysis.from_error(source, str(exc)), None
         loaded = time.perf_counter()
-        faces, timings = self.analyzer.analyze(rgb, whole=whole)
+        faces, timings = self.analyzer.analyze(rgb, whole=whole, follow=follow)
         timings = {"load": (loaded - start) * 1000, **timings}
         analysis = Analysis(source=source, width=int(rgb.shape[1]), height=int(rgb.shape[0]), faces=faces)
         if self.describer is not None:
@@ -125,6 +127,32 @@ class Pipeline:
         timings["total"] = (time.perf_counter() - start) * 1000
         analysis.timings_ms = {stage: round(ms, 2) for stage, ms in timings.items()}
         return analysis, rgb
+
+    def analyze_video(self, path: Path, *, fps: float, smooth: float = 0.0, whole: bool = False) -> Iterator[Analysis]:
+        """One record per sampled frame, with `frame`, `time_s` and each face's `track`.
+
+        Between full detections (every FULL_DETECTION_S of video time, or when a face is lost)
+        the faces of the previous frame are looked for again where they were, which is several
+        times cheaper. Raises video.VideoError, after the frames that could be read."""
+        from .video import frames
+        from .video.timeline import Smoother
+        from .video.tracking import Tracker
+
+        tracker = Tracker()
+        smoother = Smoother(smooth) if smooth else None
+        previous: list[list[int]] = []
+        detected_at = -np.inf
+        for frame in frames(path, fps):
+            fresh = frame.time_s - detected_at >= FULL_DETECTION_S or not previous
+            analysis, _ = self.run(frame.rgb, source=str(path), whole=whole, follow=None if fresh else previous)
+            if fresh:
+                detected_at = frame.time_s
+            analysis.frame, analysis.time_s = frame.index, frame.time_s
+            for face in tracker.assign(analysis.faces, frame.time_s):
+                if smoother is not None:
+                    smoother.apply(face, frame.time_s)
+            previous = [face.box for face in analysis.faces]
+            yield analysis
 
     def analyze(self, image: ImageInput, source: str | None = None, whole: bool = False, bgr: bool = False) -> Analysis:
         """Analyse one image; ``whole`` treats it as a single pre-cropped face."""

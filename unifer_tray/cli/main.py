@@ -165,22 +165,17 @@ def _analyse_video(
     """Sampled frames of one video as records (streamed), faces followed as tracks; a video that
     cannot be read (or not to its end) adds an error record after what could be read."""
     from ..result import Analysis
-    from ..video import VideoError, frames
-    from ..video.timeline import Smoother, VideoSummary
-    from ..video.tracking import Tracker
+    from ..video import VideoError
+    from ..video.timeline import VideoSummary
 
     global _video_pipeline
     if _video_pipeline is None:
         _video_pipeline = _pipeline(args)
-    tracker, summary = Tracker(), VideoSummary(str(path))
-    smoother = Smoother(args.smooth) if args.smooth else None
+    summary = VideoSummary(str(path))
     try:
-        for frame in frames(path, args.fps):
-            analysis, _ = _video_pipeline.run(frame.rgb, source=str(path), whole=args.faces == "whole")
-            analysis.frame, analysis.time_s = frame.index, frame.time_s
-            for face in tracker.assign(analysis.faces, frame.time_s):
-                if smoother is not None:
-                    smoother.apply(face, frame.time_s)
+        for analysis in _video_pipeline.analyze_video(
+            path, fps=args.fps, smooth=args.smooth, whole=args.faces == "whole"
+        ):
             summary.add(analysis)
             report(analysis, None, path)
     except VideoError as exc:

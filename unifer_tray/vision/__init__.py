@@ -31,10 +31,13 @@ class FaceAnalyzer:
     def models(self) -> list[ModelInfo]:
         return [self.detector.info, *self.ensemble.models]
 
-    def analyze(self, rgb: np.ndarray, whole: bool = False) -> tuple[list[Face], dict[str, float]]:
+    def analyze(
+        self, rgb: np.ndarray, whole: bool = False, follow: list[list[int]] | None = None
+    ) -> tuple[list[Face], dict[str, float]]:
         """Faces sorted by size, and the time each stage took in ms.
 
         ``whole=True`` treats the image as one already-cropped face (datasets of face crops).
+        ``follow``: the boxes of the previous video frame, looked for again where they were.
         """
         start = time.perf_counter()
         height, width = rgb.shape[:2]
@@ -43,7 +46,8 @@ class FaceAnalyzer:
             crops = whole_image_crop(rgb)[None]
             sides = [max(height, width)]
         else:
-            detections = self.detector.detect(rgb)
+            followed = self.detector.follow(rgb, follow) if follow else None
+            detections = followed if followed is not None else self.detector.detect(rgb)
             crops = (
                 np.stack([aligned_crop(rgb, d, self.ensemble.margin) for d in detections])
                 if detections
