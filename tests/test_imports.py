@@ -26,6 +26,7 @@ FORBIDDEN = [
     ("notify", ["vision", "describe", "tray", "pipeline", "history", "cli"]),
     ("report", ["vision", "describe", "tray", "notify", "pipeline", "cli"]),
     ("history", ["vision", "describe", "tray", "notify", "pipeline", "cli", "report"]),
+    ("live", ["tray", "cli", "history", "notify"]),
     ("video", ["vision", "describe", "tray", "notify", "history", "cli", "report", "pipeline"]),
 ]
 

@@ -135,28 +135,43 @@ class Pipeline:
         the faces of the previous frame are looked for again where they were, which is several
         times cheaper. Raises video.VideoError, after the frames that could be read."""
         from .video import frames
-        from .video.timeline import Smoother
-        from .video.tracking import Tracker
 
-        tracker = Tracker()
-        smoother = Smoother(smooth) if smooth else None
-        previous: list[list[int]] = []
-        detected_at = -np.inf
+        stream = FrameStream(self, str(path), smooth=smooth, whole=whole)
         for frame in frames(path, fps):
-            fresh = frame.time_s - detected_at >= FULL_DETECTION_S or not previous
-            analysis, _ = self.run(frame.rgb, source=str(path), whole=whole, follow=None if fresh else previous)
-            if fresh:
-                detected_at = frame.time_s
-            analysis.frame, analysis.time_s = frame.index, frame.time_s
-            for face in tracker.assign(analysis.faces, frame.time_s):
-                if smoother is not None:
-                    smoother.apply(face, frame.time_s)
-            previous = [face.box for face in analysis.faces]
-            yield analysis
+            yield stream.analyze(frame.rgb, frame.time_s, frame.index)
 
     def analyze(self, image: ImageInput, source: str | None = None, whole: bool = False, bgr: bool = False) -> Analysis:
         """Analyse one image; ``whole`` treats it as a single pre-cropped face."""
         return self.run(image, source, whole, bgr=bgr)[0]
+
+
+class FrameStream:
+    """Consecutive frames of one video or camera: faces followed as tracks, and between full
+    detections (every FULL_DETECTION_S, or when a face is lost) looked for again where they were.
+    Shared by `unifer analyze` on videos and the tray's live view."""
+
+    def __init__(self, pipeline: Pipeline, source: str, smooth: float = 0.0, whole: bool = False) -> None:
+        from .video.timeline import Smoother
+        from .video.tracking import Tracker
+
+        self.pipeline, self.source, self.whole = pipeline, source, whole
+        self.tracker = Tracker()
+        self.smoother = Smoother(smooth) if smooth else None
+        self.previous: list[list[int]] = []
+        self.detected_at = -np.inf
+
+    def analyze(self, rgb: np.ndarray, time_s: float, index: int) -> Analysis:
+        fresh = time_s - self.detected_at >= FULL_DETECTION_S or not self.previous
+        follow = None if fresh else self.previous
+        analysis, _ = self.pipeline.run(rgb, source=self.source, whole=self.whole, follow=follow)
+        if fresh:
+            self.detected_at = time_s
+        analysis.frame, analysis.time_s = index, time_s
+        for face in self.tracker.assign(analysis.faces, time_s):
+            if self.smoother is not None:
+                self.smoother.apply(face, time_s)
+        self.previous = [face.box for face in analysis.faces]
+        return analysis
 
 
 _shared: dict[tuple[float | None, bool], Pipeline] = {}

@@ -279,7 +279,7 @@ def test_hotkeys_send_the_same_actions_as_the_menu(apps):
 def test_actions_are_the_ipc_words_and_the_trigger_choices():
     from unifer_tray.tray.main import main
 
-    assert [action.value for action in Action] == ["region", "screen", "webcam", "file", "quit", "ping"]
+    assert [action.value for action in Action] == ["region", "screen", "webcam", "file", "live", "quit", "ping"]
     assert Action.parse("file") is Action.FILE and Action.parse("format c:") is None
     with pytest.raises(SystemExit) as usage:
         main(["--trigger", "nonsense"])

@@ -205,6 +205,49 @@ def test_webcam_through_gstreamer(tray, mjpeg_clip):
     assert app.wait_notification(is_result)["summary"].endswith("· 1 face")
 
 
+def wait_for_window(desktop: Desktop, name: str, timeout: float = 20.0) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        found = desktop.xdotool("search", "--name", name).stdout.split()
+        if found:
+            return found[0]
+        assert time.monotonic() < deadline, f"no window named {name!r}"
+        time.sleep(0.1)
+
+
+def test_live_view_shows_frames_saves_a_timeline_and_releases_the_camera(desktop, tray, mjpeg_clip, tmp_path):
+    """The camera is a video file; the window opens, analyses frames, saves a timeline through
+    its own file dialog, and on Esc closes and lets the camera go."""
+    app = tray(UNIFER_CAMERA_SOURCE=str(mjpeg_clip))
+    assert app.trigger("live").stdout.strip() == "live view opened"
+    window = wait_for_window(desktop, "^UniFER .* live$")
+    assert app.trigger("live").stdout.strip() == "live view already open"  # one at a time
+    time.sleep(3)  # about 90 frames of the clip at a camera's pace
+    desktop.xdotool("windowfocus", "--sync", window, "key", "ctrl+s")
+    dialog = wait_for_window(desktop, "^Save timeline$")
+    target = tmp_path / "timeline.csv"
+    desktop.xdotool("windowfocus", "--sync", dialog)
+    desktop.xdotool("type", "--delay", "5", str(target))
+    desktop.xdotool("key", "Return")
+    deadline = time.monotonic() + 10
+    while not (target.exists() and target.with_suffix(".png").exists()):
+        assert time.monotonic() < deadline, "the timeline was not saved"
+        time.sleep(0.1)
+    rows = target.read_text().splitlines()
+    assert rows[0].startswith("time_s,track,expression,neutral") and len(rows) > 20
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    desktop.xdotool("windowfocus", "--sync", window, "key", "Escape")
+    deadline = time.monotonic() + 10
+    while desktop.xdotool("search", "--name", "^UniFER .* live$").returncode == 0:
+        assert time.monotonic() < deadline, "Esc did not close the live view"
+        time.sleep(0.1)
+    output = app.stop()
+    closed = [line for line in output.splitlines() if "live view closed:" in line]
+    assert closed and "camera released" in closed[0]
+    analysed = int(closed[0].split("live view closed: ")[1].split()[0])
+    assert analysed > 40  # frames really went through the pipeline
+
+
 def test_webcam_without_a_face(tray):
     app = tray(UNIFER_CAMERA_SOURCE=str(DATA / "no_face.mp4"))
     app.trigger("webcam")

@@ -11,6 +11,7 @@ class Action(str, Enum):
     SCREEN = "screen"
     WEBCAM = "webcam"
     FILE = "file"
+    LIVE = "live"
     QUIT = "quit"
     PING = "ping"
 

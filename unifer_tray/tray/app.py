@@ -16,6 +16,7 @@ import contextlib
 import logging
 import queue
 import signal
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -101,6 +102,7 @@ class TrayApp:
         self.instance: SingleInstance | None = None
         self.started = time.monotonic()
         self._worker_thread: threading.Thread | None = None
+        self._live: subprocess.Popen[str] | None = None
         self._dispatch = platform.ui_dispatcher()
         self.config_file = config_path()
         self._config_stamp = self._stamp()
@@ -118,6 +120,8 @@ class TrayApp:
         if action is Action.QUIT:
             threading.Thread(target=self.quit, daemon=True).start()
             return "quitting"
+        if action is Action.LIVE:
+            return self.open_live_view()
         if action is Action.REGION and self.overlay_open.is_set():
             log.info("region overlay already open: request ignored")
             return "overlay already open"
@@ -337,6 +341,8 @@ class TrayApp:
         self.hotkeys.stop()
         if self.instance is not None:
             self.instance.release()
+        if self._live is not None and self._live.poll() is None:
+            self._live.terminate()  # its camera is released with the process
         self._replace_pending(None)  # None ends the worker once the running capture is done
         if self._worker_thread is not None and self._worker_thread is not threading.current_thread():
             self._worker_thread.join(QUIT_DRAIN_SECONDS)
@@ -358,6 +364,7 @@ class TrayApp:
             item(f"Analyze screen region ({hotkey})", lambda: self.trigger(Action.REGION), default=True),
             item("Analyze full screen", lambda: self.trigger(Action.SCREEN)),
             item("Webcam snapshot", lambda: self.trigger(Action.WEBCAM)),
+            item("Live view (webcam)", lambda: self.trigger(Action.LIVE)),
             item("Analyze image file…", lambda: self.trigger(Action.FILE)),
             separator,
             item("Open last report", self.open_last_report, enabled=lambda _: self.last_report is not None),
@@ -401,6 +408,24 @@ class TrayApp:
             item("About & privacy", self.about),
             item("Quit", self.quit),
         )
+
+    def open_live_view(self) -> str:
+        """The live window runs in its own process; one at a time."""
+        if self._live is not None and self._live.poll() is None:
+            return "live view already open"
+        from .. import live
+
+        self._live = live.open_window()
+        threading.Thread(target=self._watch_live, args=(self._live,), name="unifer-live", daemon=True).start()
+        return "live view opened"
+
+    def _watch_live(self, process: subprocess.Popen[str]) -> None:
+        """Relay the live window's report to the log; a camera that would not open is a notification."""
+        assert process.stdout is not None
+        for line in process.stdout:
+            log.info("%s", line.rstrip())
+        if process.wait() == 1:  # it said why (the camera); a terminated one (Quit) says nothing
+            self._notify(Notification("Live view unavailable", "The camera could not be opened; see `unifer doctor`."))
 
     def _in_background(self, action: Callable[[], None]) -> Callable[[], None]:
         """A menu callback that opens a dialog or decrypts history must not hold the tray's loop

@@ -1,0 +1,160 @@
+"""The live view's window (run as its own process by `live.open_window`)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+import tkinter as tk
+from itertools import count
+from pathlib import Path
+from tkinter import filedialog
+
+from PIL import ImageTk
+
+from .. import platform
+from ..capture import CaptureError, webcam
+from ..config import load_config
+from ..pipeline import FrameStream, Pipeline
+from ..report.annotate import annotate
+from ..report.dashboard import COLOURS
+from ..result import LABELS
+from . import (
+    CHART_SECONDS,
+    FILE_FRAME_RATE,
+    TITLE,
+    LiveState,
+    analyse_frames,
+    main_face_series,
+    read_camera,
+    save_timeline,
+)
+
+CHART_HEIGHT = 140
+DRAW_EVERY_MS = 33
+
+
+def main() -> int:
+    config = load_config()
+    source = webcam.camera_source(config.camera.source)
+    try:
+        backend = webcam.choose(config.camera.backend)[0]
+        frames = backend.frames(source)
+    except CaptureError as exc:
+        print(f"live view: {exc}", flush=True)
+        return 1
+    pipeline = Pipeline.from_config(None, speed="screen")
+    stream = FrameStream(pipeline, "live view")
+    state = LiveState()
+    indices = count()
+    replay = (lambda: backend.frames(source)) if isinstance(source, str) else None
+
+    def passes():  # a video file standing in for the camera plays again and again
+        while replay is not None and not state.stop.is_set():
+            yield from replay()
+
+    pace = 1.0 / FILE_FRAME_RATE if isinstance(source, str) else 0.0
+    camera = threading.Thread(target=read_camera, args=(state, frames, passes(), pace), name="live-camera", daemon=True)
+    worker = threading.Thread(
+        target=analyse_frames,
+        args=(state, lambda rgb, t: stream.analyze(rgb, t, next(indices))),
+        name="live-analysis",
+        daemon=True,
+    )
+
+    platform.declare_dpi_awareness()
+    root = tk.Tk()
+    root.title(TITLE)
+    picture = tk.Label(root, text="opening the camera…", width=80, height=24)
+    picture.pack()
+    chart = tk.Canvas(root, width=640, height=CHART_HEIGHT, background="white", highlightthickness=0)
+    chart.pack(fill="x")
+    bar = tk.Frame(root)
+    bar.pack(fill="x")
+    status = tk.Label(bar, text="", anchor="w")
+    status.pack(side="left", fill="x", expand=True)
+    saved_note = tk.StringVar(value="")
+
+    def close(_event: object = None) -> None:
+        state.stop.set()
+        frames.close()  # releases the camera at once
+        root.destroy()
+
+    def save(_event: object = None) -> None:
+        with state.lock:
+            history = list(state.history)
+        target = filedialog.asksaveasfilename(
+            parent=root,
+            title="Save timeline",
+            initialfile="unifer-live-timeline.csv",
+            defaultextension=".csv",
+            filetypes=[("CSV", "*.csv")],
+        )
+        if target:
+            png = save_timeline(history, Path(target))
+            saved_note.set(f"saved {Path(target).name} and {png.name}")
+            print(f"live view: timeline saved to {target}", flush=True)
+
+    tk.Button(bar, text="Save timeline (Ctrl+S)", command=save).pack(side="right")
+    tk.Button(bar, text="Close (Esc)", command=close).pack(side="right")
+    tk.Label(root, textvariable=saved_note, anchor="w").pack(fill="x")
+    root.bind("<Escape>", close)
+    root.bind("<Control-s>", save)
+    root.protocol("WM_DELETE_WINDOW", close)
+    shown: dict[str, ImageTk.PhotoImage] = {}
+
+    def draw() -> None:
+        if state.stop.is_set():
+            return
+        with state.lock:
+            result = state.result
+            history = list(state.history)
+            latency = sorted(state.latency_ms)
+        if state.error:
+            status.configure(text=f"camera: {state.error}")
+        if result is not None:
+            rgb, analysis = result
+            image = annotate(rgb, analysis)
+            image.thumbnail((640, 480))
+            shown["photo"] = ImageTk.PhotoImage(image)  # kept: Tk shows it only while referenced
+            picture.configure(image=shown["photo"], width=image.width, height=image.height)
+            median = latency[len(latency) // 2] if latency else 0.0
+            faces = ", ".join(f"{f.expression} {f.confidence:.0%}" for f in analysis.faces[:3]) or "no face"
+            status.configure(text=f"{state.frames_per_second():.0f} frames/s · {median:.0f} ms behind · {faces}")
+            draw_chart(chart, main_face_series(history), analysis.time_s or 0.0)
+        root.after(DRAW_EVERY_MS, draw)
+
+    camera.start()
+    worker.start()
+    root.after(DRAW_EVERY_MS, draw)
+    root.after(50, root.focus_force)
+    root.mainloop()
+    state.stop.set()
+    elapsed = time.monotonic() - state.started
+    print(
+        f"live view closed: {state.analysed} frames analysed in {elapsed:.1f} s "
+        f"({state.frames_per_second():.1f} frames/s); camera released",
+        flush=True,
+    )
+    return 0
+
+
+def draw_chart(chart: tk.Canvas, series: list[tuple[float, dict[str, float]]], now: float) -> None:
+    """The main face's seven probabilities over the last CHART_SECONDS, newest on the right."""
+    chart.delete("all")
+    width = int(chart.winfo_width()) or 640
+    for index, label in enumerate(LABELS):
+        chart.create_text(width - 4, 10 + index * 18, text=label, anchor="e", fill=COLOURS[label])
+    plot = width - 90
+    points: dict[str, list[float]] = {label: [] for label in LABELS}
+    for time_s, probabilities in series:
+        x = plot * (1 - (now - time_s) / CHART_SECONDS)
+        for label in LABELS:
+            points[label] += [x, 4 + (CHART_HEIGHT - 8) * (1 - probabilities[label])]
+    for label, coordinates in points.items():
+        if len(coordinates) >= 4:
+            chart.create_line(*coordinates, fill=COLOURS[label], width=2)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
