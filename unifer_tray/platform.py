@@ -6,7 +6,6 @@ the Windows and macOS paths can be tested on Linux by patching these functions.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 from collections.abc import Callable
@@ -59,6 +58,8 @@ def name_owned(name: str, timeout: float = 2.0) -> tuple[bool, str]:
         from dbus_fast.aio import MessageBus
     except ImportError:
         return False, "dbus-fast is not installed (pip install desktop-notifier)"
+
+    import asyncio  # here, not at the top: helpers and --trigger clients import this module too
 
     async def ask() -> bool:
         bus = await MessageBus(bus_type=BusType.SESSION).connect()
