@@ -45,7 +45,49 @@ def _opencv() -> Any:
 def frames(path: Path, fps: float) -> Iterator[Frame]:
     """Frames of `path`, `fps` per second of video time (0: every frame). Raises VideoError for a
     file that is not a video, has no decoder here, has no frames, or ends early (after the
-    frames that could be read)."""
+    frames that could be read). OpenCV reads them where it is installed; otherwise GStreamer
+    (the Linux bundle ships it instead of OpenCV)."""
+    try:
+        import cv2  # noqa: F401
+    except ImportError:
+        yield from _sampled(_gstreamer_frames(path), fps)
+        return
+    yield from _sampled(_opencv_frames(path), fps)
+
+
+def _sampled(timed: Iterator[tuple[int, float, np.ndarray]], fps: float) -> Iterator[Frame]:
+    """`fps` frames per second of video time by each frame's own timestamp (0: all)."""
+    next_time = 0.0
+    for index, time_s, rgb in timed:
+        if fps > 0:
+            if time_s + 1e-6 < next_time:
+                continue
+            while next_time <= time_s + 1e-6:  # the next sample's time, past any gap
+                next_time += 1.0 / fps
+        yield Frame(index, round(time_s, 3), rgb)
+
+
+def _gstreamer_frames(path: Path) -> Iterator[tuple[int, float, np.ndarray]]:
+    from ..capture import CaptureError
+    from ..capture.webcam.gstreamer import GStreamerCamera
+
+    camera = GStreamerCamera()
+    usable, why = camera.is_available()
+    if not usable:
+        raise VideoError(f"reading videos needs OpenCV (pip install 'unifer-tray[tray]') or GStreamer: {why}")
+    if not is_video(path):
+        raise VideoError("not a video, or a format GStreamer cannot read")
+    count = -1
+    try:
+        for count, (rgb, time_s) in enumerate(camera.timed_frames(str(path))):
+            yield count, time_s, rgb
+    except CaptureError as exc:
+        raise VideoError(str(exc).replace(f"cannot open the video source {path}", "cannot decode this video")) from None
+    if count < 0:
+        raise VideoError("the video has no frames that can be decoded (empty, or truncated before the first)")
+
+
+def _opencv_frames(path: Path) -> Iterator[tuple[int, float, np.ndarray]]:
     cv2 = _opencv()
     capture = cv2.VideoCapture(str(path))
     try:
@@ -60,19 +102,13 @@ def frames(path: Path, fps: float) -> Iterator[Frame]:
                 "convert it to H.264 MP4 or MJPEG AVI"
             )
         expected = int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
-        index, next_time = -1, 0.0
+        index = -1
         while True:
             ok, image = capture.read()
             if not ok or image is None:
                 break
             index += 1
-            time_s = capture.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
-            if fps > 0:
-                if time_s + 1e-6 < next_time:
-                    continue
-                while next_time <= time_s + 1e-6:  # the next sample's time, past any gap
-                    next_time += 1.0 / fps
-            yield Frame(index, round(time_s, 3), cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
+            yield index, capture.get(cv2.CAP_PROP_POS_MSEC) / 1000.0, cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
         if index < 0:
             raise VideoError("the video has no frames that can be decoded (empty, or truncated before the first)")
         if expected and index + 1 < expected * 0.9:

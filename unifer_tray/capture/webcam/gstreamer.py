@@ -48,6 +48,11 @@ class GStreamerCamera:
         return True, ""
 
     def frames(self, source: int | str) -> Generator[np.ndarray, None, None]:
+        for rgb, _ in self.timed_frames(source):
+            yield rgb
+
+    def timed_frames(self, source: int | str) -> Generator[tuple[np.ndarray, float], None, None]:
+        """Frames with their presentation time in seconds (videos sampled by time need it)."""
         gst = _gst()
         if isinstance(source, int):
             device = Path(f"/dev/video{source}")
@@ -64,7 +69,8 @@ class GStreamerCamera:
         try:
             pipeline.set_state(gst.State.PLAYING)
             while (sample := _next_sample(gst, sink, bus, source)) is not None:
-                yield _to_rgb(gst, sample)
+                pts = sample.get_buffer().pts
+                yield _to_rgb(gst, sample), (pts / gst.SECOND if pts != gst.CLOCK_TIME_NONE else 0.0)
         finally:
             pipeline.set_state(gst.State.NULL)
 
