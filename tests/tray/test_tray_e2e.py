@@ -121,6 +121,16 @@ def tray(desktop, face_window):
         assert "-CRITICAL" not in output and "Traceback" not in output, output
 
 
+def wait_for_window(desktop: Desktop, name: str, timeout: float = 20.0) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        found = desktop.xdotool("search", "--name", name).stdout.split()
+        if found:
+            return found[0]
+        assert time.monotonic() < deadline, f"no window named {name!r}"
+        time.sleep(0.1)
+
+
 def is_result(item: dict) -> bool:
     return item["appname"] == "UniFER" and "·" in item["summary"]
 
@@ -128,10 +138,7 @@ def is_result(item: dict) -> bool:
 def test_hotkey_region_overlay_notification(desktop, tray):
     app = tray()
     desktop.xdotool("key", "ctrl+alt+e")
-    deadline = time.monotonic() + 15
-    while desktop.xdotool("search", "--name", "select a region$").returncode != 0:
-        assert time.monotonic() < deadline, "the region overlay did not open"
-        time.sleep(0.1)
+    wait_for_window(desktop, "select a region$", 15)
     x0, y0 = FACE_AT[0] + FACE_BOX[0] - 60, FACE_AT[1] + FACE_BOX[1] - 60
     x1, y1 = x0 + FACE_BOX[2] + 120, y0 + FACE_BOX[3] + 120
     desktop.xdotool(
@@ -158,10 +165,7 @@ def test_the_overlay_works_by_keyboard_alone(desktop, tray):
     """Arrows show and move a selection, Shift+arrows resize it, Enter analyses: no mouse."""
     app = tray()
     desktop.xdotool("key", "ctrl+alt+e")
-    deadline = time.monotonic() + 15
-    while desktop.xdotool("search", "--name", "select a region$").returncode != 0:
-        assert time.monotonic() < deadline, "the region overlay did not open"
-        time.sleep(0.1)
+    wait_for_window(desktop, "select a region$", 15)
     time.sleep(0.3)  # the overlay takes the focus
     # a 300 px square in the middle of the 1280x800 screen, then 12 steps of 20 px to the left:
     # it lands around the face photo's face; Shift+Right widens it by one step
@@ -173,10 +177,7 @@ def test_the_overlay_works_by_keyboard_alone(desktop, tray):
 def test_overlay_escape_cancels(desktop, tray):
     app = tray()
     desktop.xdotool("key", "ctrl+alt+e")
-    deadline = time.monotonic() + 15
-    while desktop.xdotool("search", "--name", "select a region$").returncode != 0:
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
+    wait_for_window(desktop, "select a region$", 15)
     assert app.trigger("region").stdout.strip() == "overlay already open"  # no stacked overlays
     desktop.xdotool("key", "Escape")
     time.sleep(1.5)
@@ -203,16 +204,6 @@ def test_webcam_through_gstreamer(tray, mjpeg_clip):
     app = tray('[tray]\ndescribe = false\n[camera]\nbackend = "gstreamer"\n', UNIFER_CAMERA_SOURCE=str(mjpeg_clip))
     app.trigger("webcam")
     assert app.wait_notification(is_result)["summary"].endswith("· 1 face")
-
-
-def wait_for_window(desktop: Desktop, name: str, timeout: float = 20.0) -> str:
-    deadline = time.monotonic() + timeout
-    while True:
-        found = desktop.xdotool("search", "--name", name).stdout.split()
-        if found:
-            return found[0]
-        assert time.monotonic() < deadline, f"no window named {name!r}"
-        time.sleep(0.1)
 
 
 def test_live_view_shows_frames_saves_a_timeline_and_releases_the_camera(desktop, tray, mjpeg_clip, tmp_path):
@@ -298,10 +289,7 @@ def test_a_left_click_on_the_icon_analyses_a_region(desktop, tray):
     """The default action, where the tray has one (an XEmbed tray: the GTK backend)."""
     app = tray()
     click_tray_icon(desktop, "1")
-    deadline = time.monotonic() + 15
-    while desktop.xdotool("search", "--name", "select a region$").returncode != 0:
-        assert time.monotonic() < deadline, "a left click did not open the region overlay"
-        time.sleep(0.1)
+    wait_for_window(desktop, "select a region$", 15)  # what a left click opens
     desktop.xdotool("key", "Escape")
     assert app.trigger("ping").stdout.strip() == "pong"
 

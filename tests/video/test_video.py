@@ -138,5 +138,5 @@ def test_without_opencv_videos_are_read_through_gstreamer(mjpeg_clip, data_dir, 
 
     Gst.init(None)
     if Gst.ElementFactory.find("avdec_h264") is None:  # CI: no H.264 decoder installed
-        with pytest.raises(VideoError, match="H.264|h264|decoder"):
+        with pytest.raises(VideoError, match=r"H\.264 .*decoder"):
             list(frames(data_dir / "single_face.mp4", 2))
