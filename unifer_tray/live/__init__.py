@@ -69,10 +69,11 @@ def read_camera(
     """Camera thread: keep only the newest frame. A video file standing in for the camera is
     played `pace` seconds a frame (a camera paces itself) and again from the start when it ends
     (`loop` gives the next passes)."""
+    current = frames
     try:
         due = time.monotonic()
         while not state.stop.is_set():
-            for rgb in frames:
+            for rgb in current:
                 if pace:
                     due += pace
                     time.sleep(max(0.0, due - time.monotonic()))
@@ -82,9 +83,15 @@ def read_camera(
                     return
             if loop is None:
                 return
-            frames = loop
+            current = loop
     except Exception as exc:  # the camera went away: the window says so
         state.error = str(exc)
+    finally:
+        # Closed on this thread, the one iterating it: the backend releases the device here.
+        for source in (frames, loop):
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
 
 
 def analyse_frames(state: LiveState, analyze: Callable[[np.ndarray, float], Analysis]) -> None:

@@ -76,8 +76,7 @@ def main() -> int:
     saved_note = tk.StringVar(value="")
 
     def close(_event: object = None) -> None:
-        state.stop.set()
-        frames.close()  # releases the camera at once
+        state.stop.set()  # the camera thread releases the camera after at most one more frame
         root.destroy()
 
     def save(_event: object = None) -> None:
@@ -130,10 +129,11 @@ def main() -> int:
     root.after(50, root.focus_force)
     root.mainloop()
     state.stop.set()
+    camera.join(timeout=5)
     elapsed = time.monotonic() - state.started
     print(
         f"live view closed: {state.analysed} frames analysed in {elapsed:.1f} s "
-        f"({state.frames_per_second():.1f} frames/s); camera released",
+        f"({state.frames_per_second():.1f} frames/s); camera {'still open' if camera.is_alive() else 'released'}",
         flush=True,
     )
     return 0
