@@ -5,6 +5,22 @@
 >>> [(f.expression, f.confidence) for f in analysis.faces]
 """
 
+import os
+import sys
+import warnings
+
+# onnxruntime's builds start Microsoft's 1DS telemetry when imported: a device id and an event
+# database under ~/.cache/Microsoft, and uploads to mobile.events.data.microsoft.com (seen from
+# 1.32 on Linux). Nothing may leave this machine, so it is switched off before any of our code
+# imports onnxruntime: it reads this once, when it is imported. Worker processes inherit it.
+os.environ["ORT_DISABLE_TELEMETRY"] = "1"
+if "onnxruntime" in sys.modules:  # imported by the caller first: too late to switch it off here
+    warnings.warn(
+        "onnxruntime was imported before unifer_tray, so its telemetry to Microsoft is on in this process; "
+        "set ORT_DISABLE_TELEMETRY=1 before importing onnxruntime",
+        stacklevel=2,
+    )
+
 from .result import LABELS, Analysis, Face
 
 __version__ = "0.1.0"

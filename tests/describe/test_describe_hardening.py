@@ -60,9 +60,10 @@ def test_proxy_variables_are_not_followed(group, monkeypatch):
     with OllamaStub() as stub:
         result = describe(stub.url, group)
     assert result.description.status == "ok" and len(stub.chat_requests()) == 1
-    port = stub.url.rsplit(":", 1)[1].encode()
-    ours = [request for request in proxy.received if b"/api/" in request or port in request]
-    assert ours == []  # the capture never went to the proxy (the variables are the whole process's)
+    time.sleep(0.2)
+    # Nothing at all went to the proxy: not the capture, and not onnxruntime's telemetry either,
+    # which did go there from this test process until it was switched off (tests/test_privacy.py).
+    assert proxy.received == []
 
 
 def test_redirects_are_not_followed(group):
