@@ -180,27 +180,24 @@ class NamedMutex:
 
 
 def open_for_editing(path: str) -> bool:
-    """Open a text file in the user's editor (webbrowser has no handler for .toml on Windows)."""
+    """Open a text file in the user's editor (webbrowser has no handler for .toml on Windows),
+    with the environment the app was given, not a bundle's."""
     import subprocess
-
-    try:
-        if system() == "windows":
-            os.startfile(path, "edit")  # type: ignore[attr-defined]  # Windows only
-        elif system() == "macos":
-            subprocess.Popen(["open", "-t", path])
-        else:
-            import webbrowser
-
-            return webbrowser.open(Path(path).as_uri())
-    except (OSError, webbrowser_error()):
-        return False
-    return True
-
-
-def webbrowser_error() -> type[Exception]:
     import webbrowser
 
-    return webbrowser.Error
+    from .helpers import system_program_environment
+
+    try:
+        with system_program_environment():
+            if system() == "windows":
+                os.startfile(path, "edit")  # type: ignore[attr-defined]  # Windows only
+            elif system() == "macos":
+                subprocess.Popen(["open", "-t", path])
+            else:
+                return webbrowser.open(Path(path).as_uri())
+    except (OSError, webbrowser.Error):
+        return False
+    return True
 
 
 def default_region_hotkey() -> str:

@@ -346,47 +346,47 @@ def test_no_notification_server_uses_the_fallback(desktop, tray):
         desktop.start_notification_server()
 
 
-def test_history_records_when_consented(desktop, tray):
+@pytest.fixture
+def history_on(desktop):
+    """History consented to through the CLI for this test, deleted again after it."""
     unifer = [str(BIN / "unifer")]
     cli_env = {**desktop.env, "UNIFER_CONFIG": str(Path(desktop.root) / "config" / "unifer-test.toml")}
     assert subprocess.run([*unifer, "history", "enable", "--yes"], env=cli_env, capture_output=True).returncode == 0
-    try:
-        app = tray()
-        app.trigger("screen")
-        app.wait_notification(is_result)
-        listing = subprocess.run([*unifer, "history", "list"], env=app.env, capture_output=True, text=True)
-        assert "screen" in listing.stdout and "happiness" in listing.stdout
-        # the key disappears behind the tray's back: a clear message, and the tray carries on
-        subprocess.run(["secret-tool", "clear", "service", "unifer-tray", "username", "history-key"], env=app.env)
-        desktop.clear_notifications()
-        app.trigger("screen")
-        item = app.wait_notification(lambda n: n["summary"] == "History not saved")
-        assert "key is missing" in item["body"]
-        assert app.trigger("ping").stdout.strip() == "pong"
-    finally:
-        subprocess.run([*unifer, "history", "disable", "--delete"], env=cli_env, capture_output=True)
+    yield unifer
+    subprocess.run([*unifer, "history", "disable", "--delete"], env=cli_env, capture_output=True)
 
 
-def test_sigterm_right_after_a_notification_keeps_its_record(desktop, tray):
+def test_history_records_when_consented(desktop, tray, history_on):
+    unifer = history_on
+    app = tray()
+    app.trigger("screen")
+    app.wait_notification(is_result)
+    listing = subprocess.run([*unifer, "history", "list"], env=app.env, capture_output=True, text=True)
+    assert "screen" in listing.stdout and "happiness" in listing.stdout
+    # the key disappears behind the tray's back: a clear message, and the tray carries on
+    subprocess.run(["secret-tool", "clear", "service", "unifer-tray", "username", "history-key"], env=app.env)
+    desktop.clear_notifications()
+    app.trigger("screen")
+    item = app.wait_notification(lambda n: n["summary"] == "History not saved")
+    assert "key is missing" in item["body"]
+    assert app.trigger("ping").stdout.strip() == "pong"
+
+
+def test_sigterm_right_after_a_notification_keeps_its_record(desktop, tray, history_on):
     """Logout sends SIGTERM: the tray quits as from the menu, and what it announced is on disk."""
     import signal
 
-    unifer = [str(BIN / "unifer")]
-    cli_env = {**desktop.env, "UNIFER_CONFIG": str(Path(desktop.root) / "config" / "unifer-test.toml")}
-    assert subprocess.run([*unifer, "history", "enable", "--yes"], env=cli_env, capture_output=True).returncode == 0
-    try:
-        app = tray()
-        app.trigger("screen")
-        app.wait_notification(is_result, timeout=20)
-        app.process.send_signal(signal.SIGTERM)
-        output, _ = app.process.communicate(timeout=15)
-        assert app.process.returncode == 0, output
-        assert "signal 15: quitting" in output
-        listing = subprocess.run([*unifer, "history", "list"], env=app.env, capture_output=True, text=True)
-        assert "screen" in listing.stdout and "happiness" in listing.stdout
-        assert app.trigger("ping").returncode == 1  # gone, and its socket with it
-    finally:
-        subprocess.run([*unifer, "history", "disable", "--delete"], env=cli_env, capture_output=True)
+    unifer = history_on
+    app = tray()
+    app.trigger("screen")
+    app.wait_notification(is_result, timeout=20)
+    app.process.send_signal(signal.SIGTERM)
+    output, _ = app.process.communicate(timeout=15)
+    assert app.process.returncode == 0, output
+    assert "signal 15: quitting" in output
+    listing = subprocess.run([*unifer, "history", "list"], env=app.env, capture_output=True, text=True)
+    assert "screen" in listing.stdout and "happiness" in listing.stdout
+    assert app.trigger("ping").returncode == 1  # gone, and its socket with it
 
 
 def test_doctor_on_a_working_desktop(desktop):

@@ -15,7 +15,7 @@ WIDTH, PANEL, AFFECT, MARGIN = 1000, 200, 80, 60
 
 
 def draw_timeline(summary: VideoSummary, path: Path) -> None:
-    tracks = list(summary.tracks.values()) or []
+    tracks = list(summary.tracks.values())
     height = 40 + max(1, len(tracks)) * (PANEL + AFFECT + 40) + 30
     image = Image.new("RGB", (WIDTH, height), "white")
     draw = ImageDraw.Draw(image)

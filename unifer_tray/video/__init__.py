@@ -10,7 +10,6 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -30,29 +29,12 @@ class Frame:
     rgb: np.ndarray
 
 
-def _opencv() -> Any:
-    # FFmpeg's own complaints ("moov atom not found") would reach the user's terminal beside our
-    # message; OpenCV reads this before it first starts FFmpeg.
-    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
-    try:
-        import cv2
-    except ImportError:
-        raise VideoError("reading videos needs OpenCV: pip install 'unifer-tray[tray]'") from None
-    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)  # our messages replace its warnings
-    return cv2
-
-
 def frames(path: Path, fps: float) -> Iterator[Frame]:
     """Frames of `path`, `fps` per second of video time (0: every frame). Raises VideoError for a
     file that is not a video, has no decoder here, has no frames, or ends early (after the
-    frames that could be read). OpenCV reads them where it is installed; otherwise GStreamer
-    (the Linux bundle ships it instead of OpenCV)."""
-    try:
-        import cv2  # noqa: F401
-    except ImportError:
-        yield from _sampled(_gstreamer_frames(path), fps)
-        return
-    yield from _sampled(_opencv_frames(path), fps)
+    frames that could be read). Read by the webcam's own backends: OpenCV where it is
+    installed, otherwise GStreamer (the Linux bundle ships it instead of OpenCV)."""
+    yield from _sampled(_decoded(path), fps)
 
 
 def _sampled(timed: Iterator[tuple[int, float, np.ndarray]], fps: float) -> Iterator[Frame]:
@@ -67,62 +49,56 @@ def _sampled(timed: Iterator[tuple[int, float, np.ndarray]], fps: float) -> Iter
         yield Frame(index, round(time_s, 3), rgb)
 
 
-def _gstreamer_frames(path: Path) -> Iterator[tuple[int, float, np.ndarray]]:
-    from ..capture import CaptureError
-    from ..capture.webcam.gstreamer import GStreamerCamera
+def _decoded(path: Path) -> Iterator[tuple[int, float, np.ndarray]]:
+    from ..capture import CaptureError, webcam
 
-    camera = GStreamerCamera()
-    usable, why = camera.is_available()
-    if not usable:
-        raise VideoError(f"reading videos needs OpenCV (pip install 'unifer-tray[tray]') or GStreamer: {why}")
+    # FFmpeg's own complaints ("moov atom not found") would reach the terminal beside our
+    # message; OpenCV reads this before it first starts FFmpeg.
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
     if not is_video(path):
-        raise VideoError("not a video, or a format GStreamer cannot read")
+        raise VideoError("not a video, or a format that cannot be read here")
+    try:
+        camera = webcam.choose("auto")[0]
+    except CaptureError as exc:
+        raise VideoError(f"reading videos needs OpenCV (pip install 'unifer-tray[tray]') or GStreamer: {exc}") from None
     count = -1
     try:
         for count, (rgb, time_s) in enumerate(camera.timed_frames(str(path))):
             yield count, time_s, rgb
     except CaptureError as exc:
-        raise VideoError(str(exc).replace(f"cannot open the video source {path}", "cannot decode this video")) from None
+        raise VideoError(_why_not(path, str(exc))) from None
     if count < 0:
         raise VideoError("the video has no frames that can be decoded (empty, or truncated before the first)")
+    expected = _container_facts(path)[1]
+    if expected and count + 1 < expected * 0.9:
+        raise VideoError(f"the video ends early: {count + 1} of {expected} frames could be read (truncated?)")
 
 
-def _opencv_frames(path: Path) -> Iterator[tuple[int, float, np.ndarray]]:
-    cv2 = _opencv()
-    capture = cv2.VideoCapture(str(path))
+def _why_not(path: Path, detail: str) -> str:
+    """Why a video file would not open: a codec without decoder (named), or a damaged file."""
+    codec = _container_facts(path)[0]
+    if codec:
+        return (
+            f"cannot decode this video ({codec}): no decoder for it in this install; "
+            "convert it to H.264 MP4 or MJPEG AVI"
+        )
+    if "no GStreamer" in detail:  # decodebin named the missing decoder
+        return f"cannot decode this video ({detail[detail.index('no GStreamer') :].rstrip(')')})"
+    return "cannot open this video: the file is damaged or truncated"
+
+
+def _container_facts(path: Path) -> tuple[str, int]:
+    """(codec's four characters, frame count) from the container's header, where OpenCV can read
+    it; ("", 0) when it cannot (no OpenCV, or a damaged container)."""
     try:
-        if not capture.isOpened():
-            if not is_video(path):
-                raise VideoError("not a video, or a format OpenCV cannot read")
-            codec = _fourcc(path, cv2)
-            if not codec:
-                raise VideoError("cannot open this video: the file is damaged or truncated")
-            raise VideoError(
-                f"cannot decode this video ({codec}): no decoder for it in this install; "
-                "convert it to H.264 MP4 or MJPEG AVI"
-            )
-        expected = int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
-        index = -1
-        while True:
-            ok, image = capture.read()
-            if not ok or image is None:
-                break
-            index += 1
-            yield index, capture.get(cv2.CAP_PROP_POS_MSEC) / 1000.0, cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
-        if index < 0:
-            raise VideoError("the video has no frames that can be decoded (empty, or truncated before the first)")
-        if expected and index + 1 < expected * 0.9:
-            raise VideoError(f"the video ends early: {index + 1} of {expected} frames could be read (truncated?)")
-    finally:
-        capture.release()
-
-
-def _fourcc(path: Path, cv2: Any) -> str:
-    """The codec's four characters, where the container can be opened at all."""
+        import cv2
+    except ImportError:
+        return "", 0
     probe = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
     try:
         code = int(probe.get(cv2.CAP_PROP_FOURCC) or 0)
+        count = int(probe.get(cv2.CAP_PROP_FRAME_COUNT) or 0) if probe.isOpened() else 0
     finally:
         probe.release()
     text = "".join(chr((code >> 8 * i) & 0xFF) for i in range(4)).strip("\x00 ")
-    return text if text.isprintable() and text.isascii() and text else ""
+    return (text if text.isprintable() and text.isascii() else ""), count

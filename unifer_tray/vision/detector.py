@@ -119,6 +119,17 @@ def weighted_nms(corners: np.ndarray, keypoints: np.ndarray, scores: np.ndarray,
 FIXED_CANVASES = ((TRAINED_SIZE, TRAINED_SIZE), (ZOOMED_OUT_CANVAS, ZOOMED_OUT_CANVAS), (REFINE_INPUT, REFINE_INPUT))
 
 
+def _clipped(box: np.ndarray, points: np.ndarray, score: float, shape: tuple[int, ...]) -> Detection | None:
+    """The detection with its box clipped to the image (NMS ran on the unclipped boxes); None
+    when almost nothing of it is inside."""
+    height, width = shape[:2]
+    x1, y1 = max(0.0, box[0]), max(0.0, box[1])
+    x2, y2 = min(float(width), box[2]), min(float(height), box[3])
+    if x2 - x1 < 2 or y2 - y1 < 2:
+        return None
+    return Detection((x1, y1, x2 - x1, y2 - y1), score, points)
+
+
 class FaceDetector:
     def __init__(self, settings: DetectorSettings | None = None, threads: int = 1):
         self.settings = settings or DetectorSettings()
@@ -278,15 +289,10 @@ class FaceDetector:
         for x, y, w, h in boxes:
             corners = np.array([x, y, x + w, y + h], dtype=np.float64)
             again = self._refine(rgb, corners, np.zeros((6, 2)), 0.0)
-            if again is None:
+            detection = _clipped(again[0], again[1], again[2], rgb.shape) if again is not None else None
+            if detection is None:
                 return None
-            box, points, score = again
-            height, width = rgb.shape[:2]
-            x1, y1 = max(0.0, box[0]), max(0.0, box[1])
-            x2, y2 = min(float(width), box[2]), min(float(height), box[3])
-            if x2 - x1 < 2 or y2 - y1 < 2:
-                return None
-            found.append(Detection((x1, y1, x2 - x1, y2 - y1), score, points))
+            found.append(detection)
         return sorted(found, key=lambda d: d.area, reverse=True)
 
     def detect(self, rgb: np.ndarray) -> list[Detection]:
@@ -304,11 +310,5 @@ class FaceDetector:
         merged = suppress_contained(
             weighted_nms(corners, np.stack([r[1] for r in refined]), np.array([r[2] for r in refined]), 0.5)
         )
-        detections = []
-        for box, points, score in merged:
-            x1, y1 = max(0.0, box[0]), max(0.0, box[1])
-            x2, y2 = min(float(width), box[2]), min(float(height), box[3])
-            if x2 - x1 < 2 or y2 - y1 < 2:
-                continue
-            detections.append(Detection((x1, y1, x2 - x1, y2 - y1), score, points))
+        detections = [d for d in (_clipped(b, p, s, rgb.shape) for b, p, s in merged) if d is not None]
         return sorted(detections, key=lambda d: d.area, reverse=True)

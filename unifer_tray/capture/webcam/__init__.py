@@ -30,6 +30,9 @@ class CameraBackend(Backend, Protocol):
         """RGB frames until the source ends; the device is released when the iterator closes.
         Raises `cannot_open(source)` when the source does not open."""
 
+    def timed_frames(self, source: int | str) -> Generator[tuple[np.ndarray, float], None, None]:
+        """The same frames with their time in seconds (a video file's own timestamps)."""
+
 
 def default_backends() -> list[CameraBackend]:
     from .gstreamer import GStreamerCamera

@@ -33,6 +33,11 @@ class OpenCVCamera:
         return True, ""
 
     def frames(self, source: int | str) -> Generator[np.ndarray, None, None]:
+        for rgb, _ in self.timed_frames(source):
+            yield rgb
+
+    def timed_frames(self, source: int | str) -> Generator[tuple[np.ndarray, float], None, None]:
+        """Frames with their time in seconds (videos sampled by time need it)."""
         if platform.system() == "windows":
             # Media Foundation's hardware transforms make many cameras take 5-20 s to open (opencv#17687)
             os.environ.setdefault("OPENCV_VIDEOIO_MSMF_ENABLE_HW_TRANSFORMS", "0")
@@ -48,7 +53,7 @@ class OpenCVCamera:
                 ok, image = capture.read()
                 if ok and image is not None:
                     delivered = True
-                    yield cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+                    yield cv2.cvtColor(image, cv2.COLOR_BGR2RGB), capture.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
                 elif delivered:
                     return  # a video file ended
                 else:
