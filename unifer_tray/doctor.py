@@ -208,7 +208,7 @@ def check_notifications() -> Check:
 def check_keyring_and_history() -> Check:
     from .config import ConfigError, load_config
     from .history import History, HistoryError
-    from .history.keys import KeyringUnavailable, secure_backend
+    from .keys import KeyringUnavailable, secure_backend
 
     try:
         backend = type(secure_backend()).__name__

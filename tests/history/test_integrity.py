@@ -80,10 +80,12 @@ def test_a_history_from_before_the_seals_is_read_then_sealed_on_the_next_consent
     legacy = """
 import os, time
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from unifer_tray.history import keys, LEGACY_AAD
+from unifer_tray import keys
+from unifer_tray.keys import HISTORY
+from unifer_tray.history import LEGACY_AAD
 import json
 key = AESGCM.generate_key(bit_length=256)
-keys.store_key(key)
+keys.store_key(HISTORY, key)
 with history._db() as db, db:
     db.execute("INSERT INTO meta VALUES ('consent_time', '1'), ('consent_version', '1'), ('thumbnails', 'no')")
     for n in range(2):

@@ -8,13 +8,13 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from unifer_tray.history import keys
-from unifer_tray.history.keys import KeyringUnavailable
+from unifer_tray import keys
+from unifer_tray.keys import HISTORY, KeyringUnavailable
 
 
 def test_a_valid_key_decodes():
     key = bytes(range(32))
-    assert keys.decode_key(base64.b64encode(key).decode()) == key
+    assert keys.decode_key(HISTORY, base64.b64encode(key).decode()) == key
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,7 @@ def test_a_valid_key_decodes():
 )
 def test_short_long_or_garbled_keys_are_refused_clearly(value):
     with pytest.raises(KeyringUnavailable, match="not a valid 256-bit key"):
-        keys.decode_key(value)
+        keys.decode_key(HISTORY, value)
 
 
 class ThirdPartyKeyring(KeyringBackend):
@@ -58,7 +58,7 @@ def test_only_allow_listed_keyrings_are_used(restore_keyring):
     with pytest.raises(KeyringUnavailable, match=r"no secure keyring is available.*ThirdPartyKeyring"):
         keys.secure_backend()
     with pytest.raises(KeyringUnavailable):
-        keys.store_key(bytes(32))
+        keys.store_key(HISTORY, bytes(32))
 
 
 def test_a_keyring_library_that_raises_is_the_clear_refusal(monkeypatch):
@@ -67,10 +67,10 @@ def test_a_keyring_library_that_raises_is_the_clear_refusal(monkeypatch):
 
     monkeypatch.setattr(keyring, "get_keyring", broken)
     with pytest.raises(KeyringUnavailable, match=r"keyring cannot be used.*Secret Service"):
-        keys.load_key()
+        keys.load_key(HISTORY)
     assert keys.backend_name().startswith("insecure or missing")
 
 
 def test_keys_of_the_wrong_size_are_never_stored():
     with pytest.raises(ValueError, match="32 bytes"):
-        keys.store_key(bytes(16))
+        keys.store_key(HISTORY, bytes(16))

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
+from .. import keys
+from ..keys import HISTORY, KeyringUnavailable
 from ..result import Analysis
-from . import keys
-from .keys import KeyringUnavailable
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -136,12 +136,10 @@ class History:
         """Record consent and create the key; raises HistoryError if no secure keyring exists.
 
         Records of an older version are sealed again with their id and time on the way."""
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
         try:
             keys.secure_backend()
-            if keys.load_key() is None:  # turned off earlier but kept: the same key reads those records
-                keys.store_key(AESGCM.generate_key(bit_length=256))
+            if keys.load_key(HISTORY) is None:  # turned off earlier but kept: the same key reads those records
+                keys.new_key(HISTORY)
         except KeyringUnavailable as exc:
             raise HistoryError(str(exc)) from None
         cipher = self._cipher()
@@ -199,7 +197,7 @@ class History:
         """Stop recording. With delete: destroy the key first (crypto-shredding), then the files."""
         if delete:
             try:
-                keys.delete_key()
+                keys.delete_key(HISTORY)
             except KeyringUnavailable as exc:
                 raise HistoryError(f"{exc}; nothing was deleted") from None
             for name in ("history.db", "history.db-wal", "history.db-shm"):
@@ -225,7 +223,7 @@ class History:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         try:
-            key = keys.load_key()
+            key = keys.load_key(HISTORY)
         except KeyringUnavailable as exc:
             raise HistoryError(str(exc)) from None
         if key is None:

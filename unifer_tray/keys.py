@@ -1,6 +1,8 @@
-"""The history key lives in the OS keyring, and only in a secure one.
+"""Keys of what UniFER keeps encrypted (history, expression profiles) live in the OS keyring,
+and only in a secure one.
 
-Only the system keyrings on the allow-list are used (a keyring that stores secrets in a plain
+Each key has its own keyring entry (a `Key`), so deleting one destroys that data alone. Only the
+system keyrings on the allow-list are used (a keyring that stores secrets in a plain
 or password-on-a-terminal file is not one): the history is only as private as its key. What
 comes back from the keyring is checked too: exactly 32 bytes of strict base64, or a clear error.
 Every failure of the keyring library becomes KeyringUnavailable with a fix.
@@ -10,10 +12,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
+from dataclasses import dataclass
 from typing import Any
 
 SERVICE = "unifer-tray"
-ACCOUNT = "history-key"
 KEY_BYTES = 32
 # The OS keyrings: the Secret Service (GNOME Keyring, KWallet 5.97+, KeePassXC) and KWallet's own
 # API on Linux, the login keychain on macOS, the Credential Manager on Windows.
@@ -34,7 +37,27 @@ NO_SECURE_KEYRING_FIX = (
 
 
 class KeyringUnavailable(RuntimeError):
-    """No secure keyring: history cannot be kept. The message says why and how to fix it."""
+    """No secure keyring: nothing personal can be kept. The message says why and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Key:
+    """One keyring entry: its account name, what it protects and how a damaged one is reset."""
+
+    account: str
+    protects: str  # "the history", "the expression profile 'me'"
+    reset: str  # the command that deletes the data and its key
+
+
+HISTORY = Key("history-key", "the history", "`unifer history disable --delete` and enable history again")
+
+
+def profile_key(name: str) -> Key:
+    return Key(
+        f"profile-key:{name}",
+        f"the expression profile '{name}'",
+        f"`unifer profile delete --profile {name}` and teach it again",
+    )
 
 
 def _name(backend: object) -> str:
@@ -58,8 +81,8 @@ def secure_backend() -> Any:
             return candidate
     found = ", ".join(_name(c) for c in candidates) or "none"
     raise KeyringUnavailable(
-        f"no secure keyring is available (found: {found}), so history cannot be encrypted safely and is "
-        f"not kept. {NO_SECURE_KEYRING_FIX}"
+        f"no secure keyring is available (found: {found}), so nothing personal (history, expression "
+        f"profiles) can be encrypted safely, and none is kept. {NO_SECURE_KEYRING_FIX}"
     )
 
 
@@ -70,19 +93,19 @@ def backend_name() -> str:
         return f"insecure or missing ({exc})"
 
 
-def store_key(key: bytes) -> None:
+def store_key(name: Key, key: bytes) -> None:
     if len(key) != KEY_BYTES:
-        raise ValueError(f"a history key has {KEY_BYTES} bytes, not {len(key)}")
+        raise ValueError(f"a key has {KEY_BYTES} bytes, not {len(key)}")
     backend = secure_backend()
     try:
-        backend.set_password(SERVICE, ACCOUNT, base64.b64encode(key).decode())
+        backend.set_password(SERVICE, name.account, base64.b64encode(key).decode())
     except Exception as exc:
         raise KeyringUnavailable(f"the keyring refused the key ({exc}); unlock it and try again") from None
-    if load_key() != key:
+    if load_key(name) != key:
         raise KeyringUnavailable("the keyring did not return the key it was given")
 
 
-def decode_key(value: str) -> bytes:
+def decode_key(name: Key, value: str) -> bytes:
     """The key from its keyring text: strict base64 of exactly KEY_BYTES bytes."""
     try:
         key = base64.b64decode(value.strip(), validate=True)
@@ -90,29 +113,38 @@ def decode_key(value: str) -> bytes:
         key = b""
     if len(key) != KEY_BYTES:
         raise KeyringUnavailable(
-            f"the history key in the keyring is not a valid {KEY_BYTES * 8}-bit key (it was changed or damaged), "
-            "so the history cannot be read. Delete it with `unifer history disable --delete` and enable history again"
+            f"the key of {name.protects} in the keyring is not a valid {KEY_BYTES * 8}-bit key (it was changed "
+            f"or damaged), so {name.protects} cannot be read. Delete it with {name.reset}"
         )
     return key
 
 
-def load_key() -> bytes | None:
+def load_key(name: Key) -> bytes | None:
     """The key, or None if it is gone (deleted, or a different keyring)."""
     backend = secure_backend()
     try:
-        value = backend.get_password(SERVICE, ACCOUNT)
+        value = backend.get_password(SERVICE, name.account)
     except Exception as exc:
-        raise KeyringUnavailable(f"cannot read the history key from the keyring ({exc}); is it unlocked?") from None
-    return decode_key(value) if value else None
+        raise KeyringUnavailable(
+            f"cannot read the key of {name.protects} from the keyring ({exc}); is it unlocked?"
+        ) from None
+    return decode_key(name, value) if value else None
 
 
-def delete_key() -> None:
+def new_key(name: Key) -> bytes:
+    """A fresh random key, stored for `name` (replacing any key it had)."""
+    key = os.urandom(KEY_BYTES)
+    store_key(name, key)
+    return key
+
+
+def delete_key(name: Key) -> None:
     from keyring.errors import PasswordDeleteError
 
     backend = secure_backend()
     try:
-        backend.delete_password(SERVICE, ACCOUNT)
+        backend.delete_password(SERVICE, name.account)
     except PasswordDeleteError:
         pass  # already gone
     except Exception as exc:
-        raise KeyringUnavailable(f"cannot delete the history key ({exc})") from None
+        raise KeyringUnavailable(f"cannot delete the key of {name.protects} ({exc})") from None
