@@ -26,6 +26,7 @@ from .vision.detector import SCREEN_SETTINGS
 
 if TYPE_CHECKING:  # the describe layer (ollama, httpx, pydantic) loads only when it is used
     from .describe import Describer
+    from .profile import Calibration
 
 ImageInput = str | Path | bytes | Image.Image | np.ndarray  # bytes: an encoded file (stdin)
 # "screen": interactive captures, detection within about 25 ms on a 1080p screen (faces from
@@ -44,6 +45,7 @@ __all__ = [
     "analyze_images",
     "analyze_many",
     "find_images",
+    "load_profile",
 ]
 
 
@@ -103,11 +105,14 @@ class Pipeline:
         cancel: threading.Event | None = None,
         bgr: bool = False,
         follow: list[list[int]] | None = None,
+        profile: Calibration | None = None,
     ) -> tuple[Analysis, np.ndarray | None]:
         """The analysis and the RGB pixels it was made from (None when the input failed).
 
         ``cancel``: set it to give up on the description (a newer capture supersedes this one).
         ``bgr``: a numpy array in OpenCV's channel order.
+        ``profile``: read the faces with this expression profile (before describing them, so the
+        language model's tie-break works on the personal reading).
         """
         if source is None:
             source = str(image) if isinstance(image, str | Path) else "<image>"
@@ -120,6 +125,8 @@ class Pipeline:
         faces, timings = self.analyzer.analyze(rgb, whole=whole, follow=follow)
         timings = {"load": (loaded - start) * 1000, **timings}
         analysis = Analysis(source=source, width=int(rgb.shape[1]), height=int(rgb.shape[0]), faces=faces)
+        if profile is not None:
+            analysis = profile.apply(analysis)
         if self.describer is not None:
             analysis = self.describer.describe(analysis, rgb, cancel)
             if analysis.description is not None:
@@ -128,7 +135,15 @@ class Pipeline:
         analysis.timings_ms = {stage: round(ms, 2) for stage, ms in timings.items()}
         return analysis, rgb
 
-    def analyze_video(self, path: Path, *, fps: float, smooth: float = 0.0, whole: bool = False) -> Iterator[Analysis]:
+    def analyze_video(
+        self,
+        path: Path,
+        *,
+        fps: float,
+        smooth: float = 0.0,
+        whole: bool = False,
+        profile: Calibration | None = None,
+    ) -> Iterator[Analysis]:
         """One record per sampled frame, with `frame`, `time_s` and each face's `track`.
 
         Between full detections (every FULL_DETECTION_S of video time, or when a face is lost)
@@ -136,13 +151,20 @@ class Pipeline:
         times cheaper. Raises video.VideoError, after the frames that could be read."""
         from .video import frames
 
-        stream = FrameStream(self, str(path), smooth=smooth, whole=whole)
+        stream = FrameStream(self, str(path), smooth=smooth, whole=whole, profile=profile)
         for frame in frames(path, fps):
             yield stream.analyze(frame.rgb, frame.time_s, frame.index)
 
-    def analyze(self, image: ImageInput, source: str | None = None, whole: bool = False, bgr: bool = False) -> Analysis:
+    def analyze(
+        self,
+        image: ImageInput,
+        source: str | None = None,
+        whole: bool = False,
+        bgr: bool = False,
+        profile: Calibration | None = None,
+    ) -> Analysis:
         """Analyse one image; ``whole`` treats it as a single pre-cropped face."""
-        return self.run(image, source, whole, bgr=bgr)[0]
+        return self.run(image, source, whole, bgr=bgr, profile=profile)[0]
 
 
 class FrameStream:
@@ -150,11 +172,18 @@ class FrameStream:
     detections (every FULL_DETECTION_S, or when a face is lost) looked for again where they were.
     Shared by `unifer analyze` on videos and the tray's live view."""
 
-    def __init__(self, pipeline: Pipeline, source: str, smooth: float = 0.0, whole: bool = False) -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        source: str,
+        smooth: float = 0.0,
+        whole: bool = False,
+        profile: Calibration | None = None,
+    ) -> None:
         from .video.timeline import Smoother
         from .video.tracking import Tracker
 
-        self.pipeline, self.source, self.whole = pipeline, source, whole
+        self.pipeline, self.source, self.whole, self.profile = pipeline, source, whole, profile
         self.tracker = Tracker()
         self.smoother = Smoother(smooth) if smooth else None
         self.previous: list[list[int]] = []
@@ -163,7 +192,7 @@ class FrameStream:
     def analyze(self, rgb: np.ndarray, time_s: float, index: int) -> Analysis:
         fresh = time_s - self.detected_at >= FULL_DETECTION_S or not self.previous
         follow = None if fresh else self.previous
-        analysis, _ = self.pipeline.run(rgb, source=self.source, whole=self.whole, follow=follow)
+        analysis, _ = self.pipeline.run(rgb, source=self.source, whole=self.whole, follow=follow, profile=self.profile)
         if fresh:
             self.detected_at = time_s
         analysis.frame, analysis.time_s = index, time_s
@@ -199,16 +228,28 @@ def analyze_image(
     min_face: float | None = None,
     describe: bool = False,
     raise_on_error: bool = False,
+    profile: str | None = None,
 ) -> Analysis:
     """Analyse one image: a path, encoded bytes, a PIL image or a numpy array.
 
     A file that cannot be read is a result with `.error` set (`.failed` is True), so a loop over
     many files goes on; `raise_on_error=True` raises ImageError instead. `describe` asks the
-    local vision model configured for `unifer` (see `unifer config`)."""
-    analysis = _shared_pipeline(min_face, describe).analyze(image, source=source, whole=whole, bgr=bgr)
+    local vision model configured for `unifer` (see `unifer config`). `profile`: read the faces
+    with that expression profile (`unifer profile`); raises profile.ProfileError if it cannot be
+    used."""
+    analysis = _shared_pipeline(min_face, describe).analyze(
+        image, source=source, whole=whole, bgr=bgr, profile=load_profile(profile) if profile else None
+    )
     if raise_on_error and analysis.error:
         raise ImageError(f"{analysis.source}: {analysis.error}")
     return analysis
+
+
+def load_profile(name: str) -> Calibration:
+    """The named expression profile, fitted; raises profile.ProfileError with the reason."""
+    from .profile import ProfileStore
+
+    return ProfileStore().calibration(name)
 
 
 def analyze_images(
@@ -217,11 +258,15 @@ def analyze_images(
     jobs: int | None = None,
     whole: bool = False,
     min_face: float | None = None,
+    profile: str | None = None,
 ) -> Iterator[Analysis]:
     """Analyse many images over `jobs` processes (default: one per core), in input order.
 
     Each process loads the models once; a failure is that image's `.error`, the rest go on."""
-    for analysis, _ in analyze_many(list(images), jobs=jobs or os.cpu_count() or 1, whole=whole, min_face=min_face):
+    calibration = load_profile(profile) if profile else None
+    for analysis, _ in analyze_many(
+        list(images), jobs=jobs or os.cpu_count() or 1, whole=whole, min_face=min_face, profile=calibration
+    ):
         yield analysis
 
 
@@ -233,19 +278,22 @@ def analyze_many(
     min_face: float | None = None,
     threads: int = 1,
     keep_pixels: bool = False,
+    profile: Calibration | None = None,
 ) -> Iterator[tuple[Analysis, np.ndarray | None]]:
-    """(analysis, pixels if kept) per image, in input order; over processes when that pays."""
+    """(analysis, pixels if kept) per image, in input order; over processes when that pays.
+    ``profile`` is applied here, not in the workers: it is a vector addition per face."""
     jobs = min(jobs, len(images))
     if jobs <= 1:
         pipeline = Pipeline.from_config(None, min_face=min_face, threads=threads)
         for image in images:
-            analysis, rgb = pipeline.run(image, whole=whole)
+            analysis, rgb = pipeline.run(image, whole=whole, profile=profile)
             yield analysis, rgb if keep_pixels else None
         return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(min_face, threads)) as pool:
-        yield from pool.map(_run_in_worker, [(image, whole, keep_pixels) for image in images], chunksize=4)
+        for analysis, rgb in pool.map(_run_in_worker, [(image, whole, keep_pixels) for image in images], chunksize=4):
+            yield (profile.apply(analysis) if profile else analysis), rgb
 
 
 _worker_pipeline: Pipeline | None = None

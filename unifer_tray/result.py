@@ -60,6 +60,8 @@ RECORD_FIELDS: tuple[str, ...] = (
     "time_s",
     "track",
 )
+# Added after RECORD_FIELDS only for analyses read with an expression profile.
+PROFILE_FIELDS: tuple[str, ...] = ("profile", "base_expression", "base_confidence")
 
 
 def top_label(scores: dict[str, float]) -> str:
@@ -90,6 +92,14 @@ class Face:
     cues: list[str] | None = None
     agreement: Agreement | None = None
     track: int | None = None  # videos: the same person across frames (absent from image output)
+    # With an expression profile: the general model's reading, while `expression`, `confidence`,
+    # `probabilities` and the fields derived from them are the profile's (absent without one).
+    base_expression: str | None = None
+    base_probabilities: dict[str, float] | None = None
+
+    @property
+    def base_confidence(self) -> float | None:
+        return None if self.base_probabilities is None else self.base_probabilities[self.base_expression or ""]
 
 
 @dataclass
@@ -113,6 +123,7 @@ class Analysis:
     description: Description | None = None
     frame: int | None = None  # videos: the frame's index, and its time in seconds
     time_s: float | None = None
+    profile: str | None = None  # the expression profile the faces were read with, if any
 
     @classmethod
     def from_error(cls, source: str, error: str) -> Analysis:
@@ -135,6 +146,10 @@ class Analysis:
             for face in document["faces"]:
                 if face["track"] is None:
                     del face["track"]
+        if self.profile is None:
+            del document["profile"]
+            for face in document["faces"]:
+                del face["base_expression"], face["base_probabilities"]
         return document
 
     @classmethod
@@ -151,14 +166,16 @@ class Analysis:
             description=Description(**description) if description else None,
             frame=data.get("frame"),
             time_s=data.get("time_s"),
+            profile=data.get("profile"),
         )
 
     def to_json(self, indent: int | None = None) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def to_records(self) -> list[dict[str, Any]]:
-        """Flat rows, one per face (RECORD_FIELDS; None where a field does not apply)."""
-        base: dict[str, Any] = dict.fromkeys(RECORD_FIELDS)
+        """Flat rows, one per face (RECORD_FIELDS, and PROFILE_FIELDS when read with a profile;
+        None where a field does not apply)."""
+        base: dict[str, Any] = dict.fromkeys(RECORD_FIELDS + (PROFILE_FIELDS if self.profile else ()))
         base |= {"source": self.source, "width": self.width, "height": self.height, "error": self.error}
         base |= {"frame": self.frame, "time_s": self.time_s}
         if self.description:
@@ -184,6 +201,12 @@ class Analysis:
                 "cues": "; ".join(face.cues) if face.cues else None,
                 "track": face.track,
             }
+            if self.profile:
+                row |= {
+                    "profile": self.profile,
+                    "base_expression": face.base_expression,
+                    "base_confidence": face.base_confidence,
+                }
             rows.append(row | {f"p_{label}": face.probabilities[label] for label in LABELS})
         return rows or [base]
 
@@ -198,7 +221,9 @@ def records_dataframe(analyses: Iterable[Analysis]) -> Any:
         import pandas
     except ImportError:
         raise ImportError("to_dataframe() needs pandas: pip install pandas") from None
-    return pandas.DataFrame([row for analysis in analyses for row in analysis.to_records()], columns=RECORD_FIELDS)
+    analyses = list(analyses)
+    columns = RECORD_FIELDS + (PROFILE_FIELDS if any(a.profile for a in analyses) else ())
+    return pandas.DataFrame([row for analysis in analyses for row in analysis.to_records()], columns=columns)
 
 
 def strength(confidence: float) -> str:

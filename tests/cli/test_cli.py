@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from unifer_tray.cli.output import CSV_FIELDS
+from unifer_tray.result import RECORD_FIELDS
 
 UNIFER = [str(Path(sys.executable).with_name("unifer"))]
 
@@ -117,7 +117,7 @@ def test_csv_output_to_file(data_dir, tmp_path):
     )
     assert result.returncode == 0 and result.stdout == ""
     rows = list(csv.DictReader(io.StringIO(target.read_text())))
-    assert list(rows[0]) == CSV_FIELDS
+    assert list(rows[0]) == list(RECORD_FIELDS)
     assert len(rows) == 6  # five faces, plus one row for the image without a face
     assert rows[-1]["face"] == "" and rows[-1]["error"] == ""
 

@@ -9,6 +9,7 @@ import sys
 from datetime import datetime
 
 from ..private_files import open_private, write_private
+from .ask import confirm, when
 from .exit_codes import ExitCode
 
 
@@ -17,24 +18,6 @@ def _date(text: str) -> float:
         return datetime.fromisoformat(text).timestamp()
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
-
-
-def _confirm(question: str, assume_yes: bool) -> bool:
-    if assume_yes:
-        return True
-    if not sys.stdin.isatty():
-        print(f"{question} Not confirmed: run interactively, or add --yes.", file=sys.stderr)
-        return False
-    try:
-        answer = input(f"{question} [y/N] ")
-    except EOFError:  # the terminal's input ended (Ctrl+D)
-        print("\nNot confirmed.", file=sys.stderr)
-        return False
-    return answer.strip().lower() in ("y", "yes")
-
-
-def _when(timestamp: float | None) -> str:
-    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M:%S") if timestamp else "-"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,7 +36,7 @@ def enable(history, args) -> int:
     print(history.consent_text())
     if args.thumbnails:
         print("You also allow small face thumbnails to be stored with each record (encrypted like the rest).\n")
-    if not _confirm("Keep this history?", args.yes):
+    if not confirm("Keep this history?", args.yes):
         return ExitCode.FAILED
     history.enable(allow_thumbnails=args.thumbnails)
     history.purge_expired()
@@ -62,7 +45,7 @@ def enable(history, args) -> int:
 
 
 def disable(history, args) -> int:
-    delete = args.delete or (not args.keep and _confirm("Delete everything recorded so far?", args.yes))
+    delete = args.delete or (not args.keep and confirm("Delete everything recorded so far?", args.yes))
     history.disable(delete=delete)
     print("History is off" + (", the key was destroyed and the records deleted." if delete else "; records kept."))
     return ExitCode.OK
@@ -74,7 +57,7 @@ def status(history, args) -> int:
         print(json.dumps(info, indent=2))
         return ExitCode.OK
     print(f"history: {'on' if info['enabled'] else 'off'}")
-    print(f"records: {info['records']} (oldest {_when(info['oldest'])}), {info['size_bytes'] / 1024:.0f} kB")
+    print(f"records: {info['records']} (oldest {when(info['oldest'])}), {info['size_bytes'] / 1024:.0f} kB")
     print(f"retention: {info['retention_days']} days; face thumbnails: {'allowed' if info['thumbnails'] else 'no'}")
     print(f"where: {info['path']}\nkeyring: {info['keyring']}")
     return ExitCode.OK
@@ -87,7 +70,7 @@ def listing(history, args) -> int:
         return ExitCode.OK
     for r in records:
         labels = ", ".join(f"{f.expression} {f.confidence:.0%}" for f in r.analysis.faces) or "no face"
-        print(f"{r.id:>5}  {_when(r.created)}  {r.source_type:<13} {labels}")
+        print(f"{r.id:>5}  {when(r.created)}  {r.source_type:<13} {labels}")
     return ExitCode.OK
 
 
@@ -112,7 +95,7 @@ def export(history, args) -> int:
                     writer.writerow(
                         [
                             r.id,
-                            _when(r.created),
+                            when(r.created),
                             r.source_type,
                             index if face else "",
                             face.expression if face else "",

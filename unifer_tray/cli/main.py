@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from ..pipeline import Pipeline
+    from ..profile import Calibration
     from ..result import Analysis
     from ..video.timeline import VideoSummary
 
@@ -40,7 +41,18 @@ def _pipeline(args: argparse.Namespace) -> Pipeline:
     return Pipeline.from_config(ollama, min_face=args.min_face, threads=args.threads)
 
 
-def _analyses(args: argparse.Namespace, files: list[Path]) -> Iterator[tuple[Analysis, np.ndarray | None]]:
+def _profile(args: argparse.Namespace) -> Calibration | None:
+    """The --profile, fitted once for the whole run (ProfileError says why it cannot be used)."""
+    if not args.profile:
+        return None
+    from ..pipeline import load_profile
+
+    return load_profile(args.profile)
+
+
+def _analyses(
+    args: argparse.Namespace, files: list[Path], profile: Calibration | None
+) -> Iterator[tuple[Analysis, np.ndarray | None]]:
     """(analysis, pixels) per file, in input order; over `--jobs` processes when that pays.
 
     Descriptions run in this process only: a local Ollama serves one image at a time anyway.
@@ -49,7 +61,7 @@ def _analyses(args: argparse.Namespace, files: list[Path]) -> Iterator[tuple[Ana
     if args.describe:
         pipeline = _pipeline(args)
         for path in files:
-            yield pipeline.run(path, whole=whole)
+            yield pipeline.run(path, whole=whole, profile=profile)
         return
     from ..pipeline import analyze_many
 
@@ -60,6 +72,7 @@ def _analyses(args: argparse.Namespace, files: list[Path]) -> Iterator[tuple[Ana
         min_face=args.min_face,
         threads=args.threads,
         keep_pixels=bool(args.annotate),
+        profile=profile,
     )
 
 
@@ -112,13 +125,14 @@ def run_analyze(args: argparse.Namespace) -> int:
     if problem:
         print(f"unifer analyze: error: {problem}", file=sys.stderr)
         return ExitCode.USAGE
+    profile = _profile(args)
     from_stdin = STDIN in inputs
     files, problems = find_images([path for path in inputs if path != STDIN])
     roots = [path for path in inputs if path != STDIN and path.is_dir()]
     failures = 0
     target = open(args.output, "w", encoding="utf-8", newline="") if args.output else nullcontext(sys.stdout)  # noqa: SIM115
     with target as stream, _progress(len(files), "analysing") as bar:
-        writer = WRITERS[args.format](stream)
+        writer = WRITERS[args.format](stream, profile=profile is not None)
 
         def report(analysis: Analysis, rgb: np.ndarray | None, image: Path) -> None:
             nonlocal failures
@@ -135,14 +149,14 @@ def run_analyze(args: argparse.Namespace) -> int:
             report(Analysis.from_error(str(path), message), None, path)
         if from_stdin:
             data = sys.stdin.buffer.read()
-            report(*_pipeline(args).run(data, source="-", whole=args.faces == "whole"), Path("stdin"))
+            report(*_pipeline(args).run(data, source="-", whole=args.faces == "whole", profile=profile), Path("stdin"))
         videos = {path for path in files if is_video(path)}
         images = [path for path in files if path not in videos]
-        image_results = iter(_analyses(args, images))
+        image_results = iter(_analyses(args, images, profile))
         summaries = []
         for path in files:  # in input order; images come from the process pool as they finish
             if path in videos:
-                summaries.append(_analyse_video(args, path, report, several=len(videos) > 1))
+                summaries.append(_analyse_video(args, path, report, several=len(videos) > 1, profile=profile))
             else:
                 analysis, rgb = next(image_results)
                 report(analysis, rgb, path)
@@ -161,6 +175,7 @@ def _analyse_video(
     path: Path,
     report: Callable[[Analysis, np.ndarray | None, Path], None],
     several: bool,
+    profile: Calibration | None,
 ) -> VideoSummary:
     """Sampled frames of one video as records (streamed), faces followed as tracks; a video that
     cannot be read (or not to its end) adds an error record after what could be read."""
@@ -174,7 +189,7 @@ def _analyse_video(
     summary = VideoSummary(str(path))
     try:
         for analysis in _video_pipeline.analyze_video(
-            path, fps=args.fps, smooth=args.smooth, whole=args.faces == "whole"
+            path, fps=args.fps, smooth=args.smooth, whole=args.faces == "whole", profile=profile
         ):
             summary.add(analysis)
             report(analysis, None, path)
@@ -202,13 +217,14 @@ def run_eval(args: argparse.Namespace) -> int:
         return ExitCode.USAGE
     for name in ignored:
         print(f"unifer eval: warning: folder {name!r} is not a known label; its images are not scored", file=sys.stderr)
+    profile = _profile(args)
     pipeline = _pipeline(args)
     whole = args.faces == "whole"
     with _progress(len(items), "evaluating") as bar:
 
         def analyze(path: Path):
             bar.update()
-            return pipeline.analyze(path, whole=whole)
+            return pipeline.analyze(path, whole=whole, profile=profile)
 
         result = evaluate(items, analyze)
     if args.format == "json":
@@ -303,6 +319,12 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--threads", type=int, default=1, help="inference threads per model (default 1, the fastest on small inputs)"
     )
+    common.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="read faces with your expression profile NAME (see `unifer profile`); each face keeps the general "
+        "reading in base_expression and base_probabilities",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     analyze = sub.add_parser("analyze", parents=[common], help="analyse image files and folders")
@@ -374,6 +396,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_history_parser(sub)
 
+    from .profile import add_parser as add_profile_parser
+
+    add_profile_parser(sub)
+
     config = sub.add_parser(
         "config",
         help="show or change settings",
@@ -390,7 +416,7 @@ def _innermost(parser: argparse.ArgumentParser, args: argparse.Namespace) -> arg
     """The (sub)command parser the user reached, so a typo shows that command's usage."""
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
-            for chosen in (getattr(args, name, None) for name in ("command", "history_action")):
+            for chosen in (getattr(args, name, None) for name in ("command", "history_action", "profile_action")):
                 if chosen in action.choices:
                     return _innermost(action.choices[chosen], args)
     return parser
@@ -403,12 +429,16 @@ def main(argv: list[str] | None = None) -> int:
         _innermost(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
     from ..config import ConfigError
     from ..pipeline import ModelError
+    from ..profile import ProfileError
 
     try:
         return int(args.handler(args))
     except ConfigError as exc:
         print(f"unifer: config error: {exc}", file=sys.stderr)
         return ExitCode.USAGE
+    except ProfileError as exc:
+        print(f"unifer: profile: {exc}", file=sys.stderr)
+        return ExitCode.FAILED
     except ModelError as exc:
         print(f"unifer: error: {exc}", file=sys.stderr)
         return ExitCode.FAILED

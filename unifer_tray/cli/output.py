@@ -6,15 +6,14 @@ import csv
 import json
 from typing import TextIO
 
-from ..report.text import disagreement
-from ..result import RECORD_FIELDS, Analysis
-
-CSV_FIELDS = list(RECORD_FIELDS)
+from ..report.text import disagreement, profile_note
+from ..result import PROFILE_FIELDS, RECORD_FIELDS, Analysis
 
 
 class TextWriter:
-    def __init__(self, stream: TextIO):
+    def __init__(self, stream: TextIO, profile: bool = False):
         self.stream = stream
+        self.profile = profile  # read with an expression profile: the CSV has its columns
 
     def write(self, analysis: Analysis) -> None:
         if analysis.error:  # said on stderr, like every format's per-file errors
@@ -33,9 +32,9 @@ class TextWriter:
                 f"  {who} {face.expression} {face.confidence:.0%} ({face.intensity} intensity{compound})"
                 f"{runner_up}; valence {face.valence:+.2f}, arousal {face.arousal:+.2f}; box {face.box}\n"
             )
-            note = disagreement(face)
-            if note:
-                self.stream.write(f"     {note}\n")
+            for note in (disagreement(face), profile_note(face)):
+                if note:
+                    self.stream.write(f"     {note}\n")
             if face.cues:
                 self.stream.write(f"     cues: {', '.join(face.cues)}\n")
         description = analysis.description
@@ -59,8 +58,8 @@ class JsonLinesWriter(TextWriter):
 class JsonWriter(TextWriter):
     """One JSON array; written at the end, since an array cannot be closed before then."""
 
-    def __init__(self, stream: TextIO):
-        super().__init__(stream)
+    def __init__(self, stream: TextIO, profile: bool = False):
+        super().__init__(stream, profile)
         self.items: list[dict] = []
 
     def write(self, analysis: Analysis) -> None:
@@ -75,9 +74,9 @@ class JsonWriter(TextWriter):
 class CsvWriter(TextWriter):
     """One row per face; an image without faces (or that failed) gets one row with empty face fields."""
 
-    def __init__(self, stream: TextIO):
-        super().__init__(stream)
-        self.writer = csv.DictWriter(stream, fieldnames=CSV_FIELDS)
+    def __init__(self, stream: TextIO, profile: bool = False):
+        super().__init__(stream, profile)
+        self.writer = csv.DictWriter(stream, fieldnames=RECORD_FIELDS + (PROFILE_FIELDS if profile else ()))
         self.writer.writeheader()
 
     def write(self, analysis: Analysis) -> None:

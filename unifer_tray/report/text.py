@@ -23,6 +23,14 @@ def disagreement(face: Face) -> str | None:
     return f"classifier: {label} {p:.0%} · model: {face.model_expression}"
 
 
+def profile_note(face: Face) -> str | None:
+    """ "general: sadness 51% · yours: neutral 70%" when an expression profile changed the label."""
+    if face.base_expression is None or face.base_expression == face.expression:
+        return None
+    general = f"general: {face.base_expression} {face.base_confidence or 0:.0%}"
+    return f"{general} · yours: {face.expression} {face.confidence:.0%}"
+
+
 def notification_title(analysis: Analysis) -> str:
     """ "Happiness 87% · 2 faces" (the largest face's reading)."""
     if analysis.error:
@@ -57,5 +65,6 @@ def notification_body(analysis: Analysis, limit: int = 250) -> str:
         lines += [note for note in map(disagreement, analysis.faces) if note]
     elif description and description.reason:  # asked for, not given: say so briefly
         lines.append(f"(no description: {short_reason(description.reason)})")
+    lines += [note for note in map(profile_note, analysis.faces[:1]) if note]
     body = "\n".join(lines)
     return body if len(body) <= limit else body[: limit - 1] + "…"

@@ -6,8 +6,8 @@ import time
 
 import numpy as np
 
-from ..result import LABELS, Face, top_label
-from .affect import compound, intensity, valence_arousal
+from ..result import LABELS, Face
+from .affect import reading
 from .classifier import ExpressionEnsemble
 from .detector import DetectorSettings, FaceDetector
 from .models import ModelError, ModelInfo
@@ -68,21 +68,6 @@ class FaceAnalyzer:
                 box = [round(v) for v in det.box]
                 score = _round(det.score)
                 landmarks = [[round(float(x), 1), round(float(y), 1)] for x, y in det.keypoints]
-            valence, arousal = valence_arousal(probs)
-            top = top_label(probs)
-            faces.append(
-                Face(
-                    box=box,
-                    score=score,
-                    landmarks=landmarks,
-                    expression=top,
-                    confidence=probs[top],
-                    probabilities=probs,
-                    intensity=intensity(probs),
-                    compound=compound(probs),
-                    valence=_round(valence, 3),
-                    arousal=_round(arousal, 3),
-                )
-            )
+            faces.append(Face(box=box, score=score, landmarks=landmarks, probabilities=probs, **reading(probs)))
         timings = {"detect": (detected - start) * 1000, "classify": (classified - detected) * 1000}
         return faces, timings

@@ -16,6 +16,8 @@ researcher can recompute them:
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..result import LABELS, Intensity, top_label
@@ -72,3 +74,18 @@ def valence_arousal(probabilities: dict[str, float]) -> tuple[float, float]:
     coords = np.array([CIRCUMPLEX[label] for label in LABELS])
     valence, arousal = weights @ coords / max(weights.sum(), 1e-9)
     return float(np.clip(valence, -1, 1)), float(np.clip(arousal, -1, 1))
+
+
+def reading(probabilities: dict[str, float]) -> dict[str, Any]:
+    """A Face's fields that follow from its distribution: what the general model and an
+    expression profile both derive the same way."""
+    valence, arousal = valence_arousal(probabilities)
+    top = top_label(probabilities)
+    return {
+        "expression": top,
+        "confidence": probabilities[top],
+        "intensity": intensity(probabilities),
+        "compound": compound(probabilities),
+        "valence": round(valence, 3),
+        "arousal": round(arousal, 3),
+    }

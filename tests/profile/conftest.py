@@ -1,0 +1,3 @@
+"""The real keyring fixtures (tests/support/keyring_user.py)."""
+
+from keyring_user import env, secrets  # noqa: F401

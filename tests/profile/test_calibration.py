@@ -1,0 +1,72 @@
+"""The calibration itself: what a profile does to a reading, on the real models' outputs."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from unifer_tray.profile import Calibration, log_probabilities
+from unifer_tray.profile.calibration import fit_bias
+from unifer_tray.result import LABELS, Analysis
+
+
+def features(**probabilities: float) -> list[float]:
+    rest = (1 - sum(probabilities.values())) / (len(LABELS) - len(probabilities))
+    return log_probabilities({label: probabilities.get(label, rest) for label in LABELS}).tolist()
+
+
+def test_no_examples_change_nothing():
+    assert not fit_bias(np.zeros((0, 7)), np.zeros(0, int)).any()
+
+
+def test_a_consistent_misreading_moves_towards_the_taught_label_and_no_further_than_the_prior_allows():
+    """A resting face the general model reads as sad: taught as neutral, similar faces read neutral,
+    while the bias stays bounded (shrinkage) so a clear reading of another label is not overturned."""
+    sad_looking_neutral = features(sadness=0.5, neutral=0.3)
+    one = fit_bias(np.array([sad_looking_neutral]), np.array([LABELS.index("neutral")]))
+    three = fit_bias(np.array([sad_looking_neutral] * 3), np.array([LABELS.index("neutral")] * 3))
+    assert one[LABELS.index("neutral")] > 0 > one[LABELS.index("sadness")]
+    assert np.abs(three).max() > np.abs(one).max()  # more examples outweigh the prior
+    assert np.abs(one).max() < 1.0  # one example moves a label by less than a nat
+
+    profile = Calibration.fit("me", np.array([sad_looking_neutral]), np.array([LABELS.index("neutral")]))
+    general = dict(zip(LABELS, np.exp(sad_looking_neutral), strict=True))
+    adapted = profile.probabilities(general)
+    assert adapted["neutral"] > general["neutral"] and max(adapted, key=adapted.get) == "neutral"
+    clear_anger = dict(zip(LABELS, np.exp(features(anger=0.9)), strict=True))
+    assert max(profile.probabilities(clear_anger), key=profile.probabilities(clear_anger).get) == "anger"
+
+
+def test_the_applied_profile_keeps_the_general_reading_and_rederives_the_rest(pipeline, data_dir):
+    general = pipeline.analyze(data_dir / "0-f1-su-ph.jpg")  # surprise, about 85 %
+    profile = Calibration.fit("me", np.array([features(surprise=0.6, fear=0.3)]), np.array([LABELS.index("fear")]))
+    adapted = pipeline.analyze(data_dir / "0-f1-su-ph.jpg", profile=profile)
+    face, base = adapted.faces[0], general.faces[0]
+    assert adapted.profile == "me" and face.base_expression == base.expression
+    assert face.base_probabilities == base.probabilities and face.probabilities != base.probabilities
+    assert face.confidence == max(face.probabilities.values()) and face.expression == max(
+        face.probabilities, key=face.probabilities.get
+    )
+    assert face.probabilities["fear"] > base.probabilities["fear"]
+    assert face.probabilities["surprise"] < base.probabilities["surprise"]
+    document = json.loads(adapted.to_json())
+    assert document["profile"] == "me" and set(document["faces"][0]) >= {"base_expression", "base_probabilities"}
+    assert Analysis.from_dict(document).to_dict() == document
+    assert adapted.to_records()[0]["base_expression"] == base.expression
+
+
+def test_without_a_profile_the_output_is_unchanged(pipeline, data_dir):
+    document = json.loads(pipeline.analyze(data_dir / "single_face.jpg").to_json())
+    assert "profile" not in document
+    assert not {"base_expression", "base_probabilities"} & set(document["faces"][0])
+    assert "base_expression" not in pipeline.analyze(data_dir / "single_face.jpg").to_records()[0]
+
+
+@pytest.mark.parametrize("label", ["neutral", "sadness"])
+def test_profiles_apply_to_failed_and_empty_analyses_harmlessly(label):
+    profile = Calibration.fit("me", np.array([features()]), np.array([LABELS.index(label)]))
+    failed = Analysis.from_error("x.png", "not an image")
+    assert profile.apply(failed) is failed
+    assert profile.apply(Analysis("blank.png", 10, 10)).profile == "me"
