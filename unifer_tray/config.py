@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import sys
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -63,16 +64,35 @@ class HistoryConfig:
     retention_days: int = 30  # records older than this are purged at start and daily
 
 
+# Names of expression profiles: also file names, so nothing a path could be made of.
+PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
+
+
+@dataclass
+class ProfileConfig:
+    name: str = "me"  # the expression profile the tray teaches and applies
+    # Which captures are read with it, once it exists: "webcam" (the webcam sees the user),
+    # "all" (screen captures and files too: they usually show other people) or "none".
+    apply_to: str = "webcam"
+
+
 @dataclass
 class Config:
     ollama: OllamaConfig = field(default_factory=OllamaConfig)
     tray: TrayConfig = field(default_factory=TrayConfig)
     camera: CameraConfig = field(default_factory=CameraConfig)
     history: HistoryConfig = field(default_factory=HistoryConfig)
+    profile: ProfileConfig = field(default_factory=ProfileConfig)
     warnings: list[str] = field(default_factory=list, compare=False)
 
 
-SECTIONS = {"ollama": OllamaConfig, "tray": TrayConfig, "camera": CameraConfig, "history": HistoryConfig}
+SECTIONS = {
+    "ollama": OllamaConfig,
+    "tray": TrayConfig,
+    "camera": CameraConfig,
+    "history": HistoryConfig,
+    "profile": ProfileConfig,
+}
 
 
 def config_path() -> Path:
@@ -83,6 +103,7 @@ def config_path() -> Path:
 # Whole-number settings whose smallest sensible value is not 0.
 MINIMUMS = {("history", "retention_days"): 1}  # 0 days would delete every record as it is written
 HOTKEYS = {("tray", "hotkey_region"), ("tray", "hotkey_webcam")}
+CHOICES = {("profile", "apply_to"): ("webcam", "all", "none")}
 
 
 def _check(section: str, name: str, expected: Any, value: Any) -> Any:
@@ -106,6 +127,10 @@ def _check(section: str, name: str, expected: Any, value: Any) -> Any:
             raise ConfigError(f"{key} must be a list of names, got {value!r}")
     elif not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{key} must be a non-empty string, got {value!r}")
+    elif (section, name) in CHOICES and value not in CHOICES[section, name]:
+        raise ConfigError(f"{key} must be one of {', '.join(CHOICES[section, name])}, got {value!r}")
+    elif (section, name) == ("profile", "name") and not PROFILE_NAME.fullmatch(value):
+        raise ConfigError(f"{key} must be 1-40 letters, digits, '-' or '_', got {value!r}")
     elif (section, name) in HOTKEYS:
         from .hotkeys import hotkey_problem
 

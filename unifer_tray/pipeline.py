@@ -26,7 +26,7 @@ from .vision.detector import SCREEN_SETTINGS
 
 if TYPE_CHECKING:  # the describe layer (ollama, httpx, pydantic) loads only when it is used
     from .describe import Describer
-    from .profile import Calibration
+    from .profile.calibration import Calibration
 
 ImageInput = str | Path | bytes | Image.Image | np.ndarray  # bytes: an encoded file (stdin)
 # "screen": interactive captures, detection within about 25 ms on a 1080p screen (faces from
@@ -247,7 +247,7 @@ def analyze_image(
 
 def load_profile(name: str) -> Calibration:
     """The named expression profile, fitted; raises profile.ProfileError with the reason."""
-    from .profile import ProfileStore
+    from .profile.store import ProfileStore
 
     return ProfileStore().calibration(name)
 

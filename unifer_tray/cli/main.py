@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from ..pipeline import Pipeline
-    from ..profile import Calibration
+    from ..profile.calibration import Calibration
     from ..result import Analysis
     from ..video.timeline import VideoSummary
 
@@ -429,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
         _innermost(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
     from ..config import ConfigError
     from ..pipeline import ModelError
-    from ..profile import ProfileError
+    from ..profile.store import ProfileError
 
     try:
         return int(args.handler(args))

@@ -22,7 +22,7 @@ def _label(text: str) -> str:
 
 
 def _name(text: str) -> str:
-    from ..profile import ProfileError, check_name
+    from ..profile.store import ProfileError, check_name
 
     try:
         return check_name(text)
@@ -31,7 +31,7 @@ def _name(text: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..profile import ProfileError, ProfileStore
+    from ..profile.store import ProfileError, ProfileStore
 
     store = ProfileStore()
     try:
@@ -43,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
 
 def add(store, args) -> int:
     from ..pipeline import Pipeline, find_images
-    from ..profile import Example, log_probabilities
+    from ..profile.calibration import log_probabilities
+    from ..profile.store import Example
 
     if not store.exists(args.profile):
         print(store.consent_text(args.profile))
@@ -117,7 +118,7 @@ ACTIONS = {"add": add, "status": status, "list": listing, "delete": delete}
 
 
 def add_parser(sub) -> None:
-    from ..profile import DEFAULT_PROFILE
+    from ..profile.store import DEFAULT_PROFILE
 
     parser = sub.add_parser(
         "profile", help="teach UniFER how you show expressions (consented, encrypted, on this machine only)"

@@ -14,25 +14,26 @@ import base64
 import contextlib
 import json
 import os
-import re
 import tempfile
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import platformdirs
 
 from .. import keys
+from ..config import PROFILE_NAME, ProfileConfig
 from ..keys import KeyringUnavailable, profile_key
 from ..result import LABELS
-from .calibration import Calibration
+
+if TYPE_CHECKING:  # the calibration needs the vision package: loaded when a profile is applied
+    from .calibration import Calibration
 
 FORMAT = 1  # of the file and its payload; another number is refused with a clear message
-DEFAULT_PROFILE = "me"
-NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
+DEFAULT_PROFILE = ProfileConfig.name
 ExampleSource = Literal["file", "webcam", "correction"]
 # One line per point, no hard wraps: a dialog and a terminal each wrap it to their own width.
 CONSENT_TEXT = """\
@@ -67,6 +68,8 @@ class Profile:
         return {label: counted[label] for label in LABELS}
 
     def calibration(self) -> Calibration:
+        from .calibration import Calibration
+
         if not self.examples:
             raise ProfileError(
                 f"the profile '{self.name}' has no examples yet; add some with "
@@ -82,7 +85,7 @@ def default_folder() -> Path:
 
 
 def check_name(name: str) -> str:
-    if not NAME_PATTERN.fullmatch(name):
+    if not PROFILE_NAME.fullmatch(name):
         raise ProfileError(
             f"'{name}' is not a profile name: use 1-40 letters, digits, '-' or '_', starting with a letter or digit"
         )
@@ -104,7 +107,7 @@ class ProfileStore:
     def names(self) -> list[str]:
         if not self.folder.is_dir():
             return []
-        return sorted(p.stem for p in self.folder.glob("*.profile") if NAME_PATTERN.fullmatch(p.stem))
+        return sorted(p.stem for p in self.folder.glob("*.profile") if PROFILE_NAME.fullmatch(p.stem))
 
     def exists(self, name: str) -> bool:
         return self.path(name).exists()
