@@ -2,12 +2,12 @@
 
 UniFER                      -> the tray (unifer-tray)
 UniFER --trigger region     -> unifer-tray --trigger region
-UniFER analyze photo.jpg    -> unifer analyze photo.jpg (also eval, doctor, config, history)
+UniFER analyze photo.jpg    -> unifer analyze photo.jpg (also eval, doctor, config, history, profile)
 """
 
 import sys
 
-CLI_COMMANDS = {"analyze", "eval", "doctor", "config", "history", "--version"}
+CLI_COMMANDS = {"analyze", "eval", "doctor", "config", "history", "profile", "--version"}
 
 
 def main() -> int:

@@ -39,12 +39,14 @@ def finish(
     models: list[str],
     *,
     thumbnails: bool = False,
+    correctable: bool = False,
     created: datetime | None = None,
 ) -> Outcome:
-    """Everything a shell needs from one analysis; `thumbnails`: the user allowed face crops."""
+    """Everything a shell needs from one analysis; `thumbnails`: the user allowed face crops;
+    `correctable`: the report offers "Not right?" for the largest face (the user's own)."""
     created = created or datetime.now()
     stamp = created.strftime("%Y-%m-%d %H:%M:%S")
-    report = render(analysis, rgb, models, stamp) if rgb is not None else None
+    report = render(analysis, rgb, models, stamp, correctable=correctable) if rgb is not None else None
     return Outcome(
         analysis=analysis,
         title=notification_title(analysis),

@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from unifer_tray.profile.calibration import Calibration, fit_bias, log_probabilities
+from unifer_tray.profile.calibration import Calibration, fit_bias
+from unifer_tray.profile.store import log_probabilities
 from unifer_tray.result import LABELS, Analysis
 
 

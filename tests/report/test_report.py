@@ -156,3 +156,35 @@ def test_crowded_labels_fall_back_to_numbers():
     sizes = [[(200, 20), (14, 20)], [(200, 20), (14, 20)]]
     spots = place_labels(boxes, sizes, (120, 100))
     assert [spot[2] - spot[0] for spot in spots] == [14, 14]
+
+
+def post(opener: urllib.request.OpenerDirector, url: str, body: bytes) -> tuple[int, str]:
+    try:
+        with opener.open(urllib.request.Request(url, data=body, method="POST")) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def test_not_right_on_a_webcam_report_reaches_its_owner_only_with_the_report_cookie(group, server):
+    analysis, rgb = group
+    said: list[str] = []
+    page = render(analysis, rgb, [], "now", correctable=True)
+    assert page.count("<form method='post' class='correct'>") == 1  # the largest face only
+    report_id = server.publish(page, on_correct=lambda label: said.append(label) or f"Learned: {label} <b>")
+    plain_id = server.publish(render(analysis, rgb, [], "now"))
+    assert "Not right?" not in server.html(plain_id)
+    user = browser()
+    with user.open(server.link(report_id)) as response:
+        page_url = response.url
+        assert "form-action 'self'" in response.headers["Content-Security-Policy"]
+    code, answer = post(user, page_url, b"label=neutral")
+    assert code == 200 and said == ["neutral"] and "Learned: neutral &lt;b&gt;" in answer
+    assert "Back to the report" in answer
+    assert post(browser(), page_url, b"label=anger")[0] == 404  # no cookie: another site or user
+    assert post(user, page_url, b"label=contempt")[0] == 404  # not a label
+    assert post(user, page_url, b"label=" + b"x" * 400)[0] == 404  # oversized form
+    with user.open(server.link(plain_id)) as response:
+        plain_url = response.url
+    assert post(user, plain_url, b"label=neutral")[0] == 404  # a report without the form takes none
+    assert said == ["neutral"]

@@ -60,13 +60,16 @@ class FakePipeline:
         self.blocking = blocking
         self.sources: list[str] = []
         self.cancels: list[threading.Event] = []
+        self.profiles: list = []
 
-    def run(self, image, source: str, cancel: threading.Event):
+    def run(self, image, source: str, cancel: threading.Event, profile=None):
         self.sources.append(source)
         self.cancels.append(cancel)
+        self.profiles.append(profile)
         if self.blocking and len(self.cancels) == 1:
             cancel.wait(10)
-        return Analysis(source, PIXELS.shape[1], PIXELS.shape[0], faces=list(self.faces)), PIXELS
+        analysis = Analysis(source, PIXELS.shape[1], PIXELS.shape[0], faces=list(self.faces))
+        return (profile.apply(analysis) if profile else analysis), PIXELS
 
     def describe_with(self, ollama) -> None:
         self.ollama = ollama
@@ -89,8 +92,12 @@ class FakeCaptures:
             overlay_open.clear()
         return Captured(PIXELS, "screen region")
 
+    camera = False  # no camera, unless a test plugs one in
+
     def webcam(self) -> Captured:
-        raise CaptureError("no camera found at index 0: connect a camera")
+        if not self.camera:
+            raise CaptureError("no camera found at index 0: connect a camera")
+        return Captured(PIXELS, "webcam")
 
 
 class FakeNotifications:
@@ -123,8 +130,9 @@ class FakeReports:
     def __init__(self) -> None:
         self.pages: list[str] = []
 
-    def publish(self, html: str, valid=None) -> str:
+    def publish(self, html: str, valid=None, on_correct=None) -> str:
         self.pages.append(html)
+        self.on_correct = on_correct
         return str(len(self.pages))
 
     def link(self, report_id: str) -> str:
@@ -134,13 +142,50 @@ class FakeReports:
         pass
 
 
+class FakeProfiles:
+    """A profile store without a keyring: `problem` makes every read fail as a lost key would."""
+
+    def __init__(self, names: tuple[str, ...] = (), problem: str | None = None) -> None:
+        self.names = set(names)
+        self.problem = problem
+        self.added: list[tuple[str, list]] = []
+
+    def exists(self, name: str) -> bool:
+        return name in self.names
+
+    def calibration(self, name: str):
+        from unifer_tray.profile.calibration import Calibration
+        from unifer_tray.profile.store import ProfileError
+
+        if self.problem:
+            raise ProfileError(self.problem)
+        return Calibration(name, (1.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.0))  # neutral up, happiness down
+
+    def add(self, name: str, examples: list):
+        from unifer_tray.profile.store import Profile
+
+        self.names.add(name)
+        self.added.append((name, examples))
+        return Profile(name, 0.0, [e for _, batch in self.added for e in batch])
+
+    def consent_text(self, name: str) -> str:
+        return f"UniFER will keep an expression profile named '{name}'."
+
+
 class FakeHotkeys:
     def stop(self) -> None:
         pass
 
 
-def make_app(pipeline: FakePipeline, history: FakeHistory | None = None, **config_changes) -> TrayApp:
+def make_app(
+    pipeline: FakePipeline,
+    history: FakeHistory | None = None,
+    profiles: FakeProfiles | None = None,
+    apply_to: str = "webcam",
+    **config_changes,
+) -> TrayApp:
     config = Config()
+    config.profile.apply_to = apply_to
     for name, value in config_changes.items():
         setattr(config.tray, name, value)
     app = TrayApp(
@@ -151,6 +196,7 @@ def make_app(pipeline: FakePipeline, history: FakeHistory | None = None, **confi
         history=history or FakeHistory(enabled=False),
         reports=FakeReports(),
         hotkeys=FakeHotkeys(),
+        profiles=profiles or FakeProfiles(),
     )
     app.start_worker()
     return app
@@ -279,7 +325,16 @@ def test_hotkeys_send_the_same_actions_as_the_menu(apps):
 def test_actions_are_the_ipc_words_and_the_trigger_choices():
     from unifer_tray.tray.main import main
 
-    assert [action.value for action in Action] == ["region", "screen", "webcam", "file", "live", "quit", "ping"]
+    assert [action.value for action in Action] == [
+        "region",
+        "screen",
+        "webcam",
+        "file",
+        "live",
+        "teach",
+        "quit",
+        "ping",
+    ]
     assert Action.parse("file") is Action.FILE and Action.parse("format c:") is None
     with pytest.raises(SystemExit) as usage:
         main(["--trigger", "nonsense"])
@@ -398,3 +453,92 @@ def test_a_dialog_that_cannot_open_is_a_notification(apps, monkeypatch):
     app.trigger(Action.FILE)  # Analyze image file… : the same problem, as a capture failure
     wait_for(lambda: len(app.notifications.sent) == 2, "the capture failure")
     assert app.notifications.sent[1].title == "Capture failed"
+
+
+def capture(app: TrayApp, action: Action) -> None:
+    count = len(app.notifications.sent)
+    app.trigger(action)
+    wait_for(lambda: len(app.notifications.sent) > count, f"the {action.value} notification")
+
+
+@pytest.mark.parametrize(
+    ("apply_to", "webcam_adapted", "screen_adapted"),
+    [("webcam", True, False), ("all", True, True), ("none", False, False)],
+)
+def test_the_profile_reads_the_captures_the_setting_names(apps, apply_to, webcam_adapted, screen_adapted):
+    """Screen captures show other people: read with the user's profile only if they chose "all"."""
+    pipeline = FakePipeline([one_face()])
+    app = make_app(pipeline, profiles=FakeProfiles(("me",)), apply_to=apply_to)
+    apps.append(app)
+    app.captures.camera = True
+    capture(app, Action.WEBCAM)
+    capture(app, Action.SCREEN)
+    assert [profile is not None for profile in pipeline.profiles] == [webcam_adapted, screen_adapted]
+
+
+def test_without_a_profile_nothing_is_applied_and_nothing_is_said(apps):
+    pipeline = FakePipeline([one_face()])
+    app = make_app(pipeline, apply_to="all")
+    apps.append(app)
+    app.captures.camera = True
+    capture(app, Action.WEBCAM)
+    assert pipeline.profiles == [None] and len(app.notifications.sent) == 1
+
+
+def test_an_unusable_profile_is_said_once_and_the_general_reading_still_arrives(apps):
+    pipeline = FakePipeline([one_face()])
+    profiles = FakeProfiles(("me",), problem="the key of the profile 'me' is missing from the keyring")
+    app = make_app(pipeline, profiles=profiles)
+    apps.append(app)
+    app.captures.camera = True
+    capture(app, Action.WEBCAM)
+    capture(app, Action.WEBCAM)
+    titles = [n.title for n in app.notifications.sent]
+    assert titles.count("Expression profile not used") == 1
+    assert "missing from the keyring" in app.notifications.sent[0].body
+    assert titles.count("Happiness 90% · 1 face") == 2 and pipeline.profiles == [None, None]
+
+
+def test_not_right_on_a_webcam_result_teaches_the_profile_from_the_general_reading(apps, monkeypatch):
+    from unifer_tray.tray import dialogs
+
+    pipeline = FakePipeline([one_face()])
+    profiles = FakeProfiles(("me",))
+    app = make_app(pipeline, profiles=profiles)
+    apps.append(app)
+    app.captures.camera = True
+    capture(app, Action.WEBCAM)
+    result = app.notifications.sent[-1]
+    assert result.on_correct is not None and "Not right?" in app.reports.pages[-1]
+    assert "general: happiness 90%" in result.body  # the profile changed the reading, and says so
+
+    answer = app.reports.on_correct("neutral")  # the report's form
+    assert answer.startswith("Learned: this face showed neutral") and "webcam snapshots" in answer
+    ((name, [example]),) = profiles.added
+    assert name == "me" and example.label == "neutral" and example.source == "correction"
+    assert example.features[LABELS.index("happiness")] == pytest.approx(np.log(0.9))  # the general reading
+
+    monkeypatch.setattr(dialogs, "ask_label", lambda reading: "surprise")  # the notification's button
+    result.on_correct()
+    wait_for(lambda: len(profiles.added) == 2, "the second correction")
+    assert profiles.added[1][1][0].label == "surprise"
+
+    capture(app, Action.SCREEN)  # other people: nothing to correct
+    assert app.notifications.sent[-1].on_correct is None and app.reports.on_correct is None
+
+
+def test_not_right_without_a_profile_asks_consent_first(apps, monkeypatch):
+    from unifer_tray.tray import dialogs
+
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_yes_no", lambda title, text: asked.append(text) or False)
+    profiles = FakeProfiles()
+    app = make_app(FakePipeline([one_face()]), profiles=profiles)
+    apps.append(app)
+    app.captures.camera = True
+    capture(app, Action.WEBCAM)
+    assert app.reports.on_correct("neutral") == "Nothing was stored: the expression profile was not created."
+    assert not profiles.added and "expression profile named 'me'" in asked[0]
+    monkeypatch.setattr(dialogs, "ask_yes_no", lambda title, text: True)
+    assert app.reports.on_correct("neutral").startswith("Learned")
+    assert profiles.exists("me") and len(profiles.added) == 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 from ..result import LABEL_SYNONYMS, LABELS, canonical_label
@@ -43,7 +42,6 @@ def run(args: argparse.Namespace) -> int:
 
 def add(store, args) -> int:
     from ..pipeline import Pipeline, find_images
-    from ..profile.calibration import log_probabilities
     from ..profile.store import Example
 
     if not store.exists(args.profile):
@@ -64,7 +62,7 @@ def add(store, args) -> int:
             face = analysis.faces[0]  # faces come largest first
             several = f"; {len(analysis.faces)} faces, the largest is used" if len(analysis.faces) > 1 else ""
             notes.append(f"{path}: the general model reads {face.expression} {face.confidence:.0%}{several}")
-            examples.append(Example(args.label, log_probabilities(face.probabilities).tolist(), time.time(), "file"))
+            examples.append(Example.of(args.label, face.probabilities, "file"))
     for problem in refused:
         print(f"unifer profile add: {problem}", file=sys.stderr)
     if refused or not examples:

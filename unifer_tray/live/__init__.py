@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import platform
+from ..config import CameraConfig
 from ..helpers import helper_command
 from ..result import LABELS, Analysis
 
@@ -92,6 +93,26 @@ def read_camera(
             close = getattr(source, "close", None)
             if close is not None:
                 close()
+
+
+def start_camera(state: LiveState, camera: CameraConfig) -> threading.Thread:
+    """The camera thread, started; raises capture.CaptureError if the camera cannot be opened.
+    A video file standing in for the camera is played at a camera's pace, again and again."""
+    from ..capture import webcam
+
+    source = webcam.camera_source(camera.source)
+    backend = webcam.choose(camera.backend)[0]
+    frames = backend.frames(source)
+    replay = (lambda: backend.frames(source)) if isinstance(source, str) else None
+
+    def passes() -> Iterator[np.ndarray]:
+        while replay is not None and not state.stop.is_set():
+            yield from replay()
+
+    pace = 1.0 / FILE_FRAME_RATE if isinstance(source, str) else 0.0
+    thread = threading.Thread(target=read_camera, args=(state, frames, passes(), pace), name="live-camera", daemon=True)
+    thread.start()
+    return thread
 
 
 def analyse_frames(state: LiveState, analyze: Callable[[np.ndarray, float], Analysis]) -> None:

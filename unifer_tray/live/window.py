@@ -9,26 +9,29 @@ import tkinter as tk
 from itertools import count
 from pathlib import Path
 from tkinter import filedialog
+from typing import TYPE_CHECKING
 
 from PIL import ImageTk
 
 from .. import platform
-from ..capture import CaptureError, webcam
-from ..config import load_config
+from ..capture import CaptureError
+from ..config import Config, load_config
 from ..pipeline import FrameStream, Pipeline
 from ..report.annotate import annotate
 from ..report.dashboard import COLOURS
 from ..result import LABELS
 from . import (
     CHART_SECONDS,
-    FILE_FRAME_RATE,
     TITLE,
     LiveState,
     analyse_frames,
     main_face_series,
-    read_camera,
     save_timeline,
+    start_camera,
 )
+
+if TYPE_CHECKING:
+    from ..profile.calibration import Calibration
 
 CHART_HEIGHT = 140
 DRAW_EVERY_MS = 33
@@ -36,25 +39,16 @@ DRAW_EVERY_MS = 33
 
 def main() -> int:
     config = load_config()
-    source = webcam.camera_source(config.camera.source)
+    state = LiveState()
     try:
-        backend = webcam.choose(config.camera.backend)[0]
-        frames = backend.frames(source)
+        camera = start_camera(state, config.camera)
     except CaptureError as exc:
         print(f"live view: {exc}", flush=True)
         return 1
     pipeline = Pipeline.from_config(None, speed="screen")
-    stream = FrameStream(pipeline, "live view")
-    state = LiveState()
+    profile, profile_note = profile_for_live(config)
+    stream = FrameStream(pipeline, "live view", profile=profile)
     indices = count()
-    replay = (lambda: backend.frames(source)) if isinstance(source, str) else None
-
-    def passes():  # a video file standing in for the camera plays again and again
-        while replay is not None and not state.stop.is_set():
-            yield from replay()
-
-    pace = 1.0 / FILE_FRAME_RATE if isinstance(source, str) else 0.0
-    camera = threading.Thread(target=read_camera, args=(state, frames, passes(), pace), name="live-camera", daemon=True)
     worker = threading.Thread(
         target=analyse_frames,
         args=(state, lambda rgb, t: stream.analyze(rgb, t, next(indices))),
@@ -119,11 +113,12 @@ def main() -> int:
             picture.configure(image=shown["photo"], width=image.width, height=image.height)
             median = latency[len(latency) // 2] if latency else 0.0
             faces = ", ".join(f"{f.expression} {f.confidence:.0%}" for f in analysis.faces[:3]) or "no face"
-            status.configure(text=f"{state.frames_per_second():.0f} frames/s · {median:.0f} ms behind · {faces}")
+            status.configure(
+                text=f"{state.frames_per_second():.0f} frames/s · {median:.0f} ms behind · {faces}{profile_note}"
+            )
             draw_chart(chart, main_face_series(history), analysis.time_s or 0.0)
         root.after(DRAW_EVERY_MS, draw)
 
-    camera.start()
     worker.start()
     root.after(DRAW_EVERY_MS, draw)
     root.after(50, root.focus_force)
@@ -137,6 +132,21 @@ def main() -> int:
         flush=True,
     )
     return 0
+
+
+def profile_for_live(config: Config) -> tuple[Calibration | None, str]:
+    """The user's expression profile if the webcam is read with it ([profile] apply_to), and
+    what the status line says about it."""
+    from ..profile.store import ProfileError, ProfileStore
+
+    store, name = ProfileStore(), config.profile.name
+    if config.profile.apply_to == "none" or not store.exists(name):
+        return None, ""
+    try:
+        return store.calibration(name), f" · profile '{name}'"
+    except ProfileError as exc:
+        print(f"live view: expression profile not used: {exc}", flush=True)
+        return None, " · profile not usable (see the log)"
 
 
 def draw_chart(chart: tk.Canvas, series: list[tuple[float, dict[str, float]]], now: float) -> None:

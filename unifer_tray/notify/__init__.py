@@ -23,6 +23,7 @@ class Notification:
     title: str
     body: str
     on_open: Callable[[], None] | None = None  # "Open report", where the backend has buttons or clicks
+    on_correct: Callable[[], None] | None = None  # "Not right?" (webcam results), where it has buttons
 
 
 class Notifier(Backend, Protocol):

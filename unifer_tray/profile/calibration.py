@@ -25,20 +25,15 @@ import numpy as np
 from ..result import LABELS, Analysis, Face
 from ..vision.affect import reading
 from ..vision.classifier import fusion, softmax
+from .store import log_probabilities
 
 PRIOR_STRENGTH = 2.0
 NEWTON_STEPS = 25
-_FLOOR = 1e-4  # probabilities are stored to 4 decimals: 0 means "below 0.0001"
 
 
 @cache
 def temperature() -> float:
     return fusion().anchor_temperature_48px
-
-
-def log_probabilities(probabilities: dict[str, float]) -> np.ndarray:
-    """A face's distribution as the feature a profile keeps (LABELS order)."""
-    return np.log(np.clip([probabilities[label] for label in LABELS], _FLOOR, 1.0))
 
 
 def fit_bias(features: np.ndarray, labels: np.ndarray, strength: float = PRIOR_STRENGTH) -> np.ndarray:

@@ -45,6 +45,14 @@ UniFER will keep an expression profile named '{name}' on this computer, so that 
 """  # noqa: E501
 
 
+_FLOOR = 1e-4  # probabilities are stored to 4 decimals: 0 means "below 0.0001"
+
+
+def log_probabilities(probabilities: dict[str, float]) -> np.ndarray:
+    """A face's distribution as the feature a profile keeps (LABELS order)."""
+    return np.log(np.clip([probabilities[label] for label in LABELS], _FLOOR, 1.0))
+
+
 class ProfileError(RuntimeError):
     """A profile operation that cannot be done; the message says why and what to do."""
 
@@ -55,6 +63,12 @@ class Example:
     features: list[float]  # the general model's log-probabilities, LABELS order
     added: float
     source: ExampleSource
+
+    @classmethod
+    def of(cls, label: str, general: dict[str, float], source: ExampleSource) -> Example:
+        """An example from a face's general reading (its `base_probabilities` if a profile
+        was applied: a profile learns from the general model, never from itself)."""
+        return cls(label, log_probabilities(general).tolist(), time.time(), source)
 
 
 @dataclass

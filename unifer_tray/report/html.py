@@ -14,7 +14,7 @@ from PIL import Image
 
 from ..result import LABELS, Analysis, Face, fallback_summary
 from .annotate import annotate
-from .text import disagreement
+from .text import disagreement, profile_note
 
 DISCLAIMER = (
     "Automatic expression reading is an estimate of visible facial configurations, not of what "
@@ -60,7 +60,20 @@ def _summary_table(analysis: Analysis) -> str:
     )
 
 
-def render(analysis: Analysis, rgb: np.ndarray, models: list[str], created: str) -> str:
+def _correction_form(face: Face) -> str:
+    """ "Not right?": the face's true label, posted back to the report's own URL (report/server.py)."""
+    buttons = "".join(
+        f"<button name='label' value='{label}'>{label}</button>" for label in LABELS if label != face.expression
+    )
+    return (
+        "<form method='post' class='correct'><p><strong>Not right?</strong> Pick what this face showed, and "
+        "UniFER adds it to your expression profile (stored encrypted on this computer; the photo is not kept):"
+        f"</p>{buttons}</form>"
+    )
+
+
+def render(analysis: Analysis, rgb: np.ndarray, models: list[str], created: str, *, correctable: bool = False) -> str:
+    """`correctable`: the largest face gets a "Not right?" form (webcam results: the user's face)."""
     description = analysis.description
     summary = description.summary if description else fallback_summary(analysis)
     parts = [
@@ -72,7 +85,8 @@ def render(analysis: Analysis, rgb: np.ndarray, models: list[str], created: str)
         "table.faces{border-collapse:collapse;margin:1em 0}.faces td,.faces th{border-bottom:1px solid #ddd;"
         "padding:.2em .8em;text-align:left}.bar{display:flex;align-items:center;gap:.5em}.bar span{width:6em}"
         ".bar div{height:.8em;"
-        "background:#ffc400;border-radius:3px}.small{color:#666;font-size:.85em}</style></head><body>",
+        "background:#ffc400;border-radius:3px}.small{color:#666;font-size:.85em}"
+        ".correct button{margin:.2em .3em .2em 0;font:inherit}</style></head><body>",
         f"<h1>UniFER report</h1><p class='small'>{escape(created)} · {escape(analysis.source)} · "
         f"{analysis.width}x{analysis.height}</p>",
         f"<p><strong>{escape(summary)}</strong></p>",
@@ -93,9 +107,9 @@ def render(analysis: Analysis, rgb: np.ndarray, models: list[str], created: str)
         if face.compound:
             details.insert(0, face.compound)
         parts.append(f"<p class='small'>{escape(' · '.join(details))}</p>")
-        note = disagreement(face)
-        if note:
-            parts.append(f"<p>{escape(note)}</p>")
+        for note in (disagreement(face), profile_note(face)):
+            if note:
+                parts.append(f"<p>{escape(note)}</p>")
         if face.cues:
             parts.append(f"<p>Visible cues: {escape(', '.join(face.cues))}</p>")
         for label in LABELS:
@@ -104,7 +118,14 @@ def render(analysis: Analysis, rgb: np.ndarray, models: list[str], created: str)
                 f"<div class='bar'><span>{label}</span><div style='width:{p * 20:.2f}em'></div>"
                 f"<small>{p:.0%}</small></div>"
             )
+        if correctable and number == 1:
+            parts.append(_correction_form(face))
         parts.append("</div>")
+    if analysis.profile:
+        parts.append(
+            f"<p class='small'>Read with your expression profile '{escape(analysis.profile)}'; the general "
+            "model's reading is shown where it differs.</p>"
+        )
     model_line = ", ".join(models + ([description.model] if description and description.model else []))
     parts += [
         f"<p class='small'>Models: {escape(model_line)}.</p>",

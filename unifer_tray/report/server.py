@@ -7,7 +7,11 @@ for that one report and redirects to `/report/<id>`, which answers only with tha
 second visit of the link, another browser profile or another user gets a 404. Reports expire
 after REPORT_TTL_SECONDS or when more than KEEP are held; one published with `valid=` (the
 history dashboard) disappears the moment that says no. Every answer is `no-store` and carries
-a CSP that allows nothing but inline images and styles.
+a CSP that allows nothing but inline images, styles and forms posting back to this server.
+
+A report published with `on_correct` (a webcam result) takes one kind of POST: its "Not right?"
+form, a label, sent to the report's own URL with the report's cookie (SameSite=Strict, so no
+other site can send it); the answer page says what was done with it.
 """
 
 from __future__ import annotations
@@ -17,12 +21,22 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+from ..result import LABELS
 
 KEEP = 20  # the most recent reports; older ones are dropped from memory
 REPORT_TTL_SECONDS = 4 * 3600
 LINK_TTL_SECONDS = 120  # a link not opened by then is void: the browser opens it at once
-CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'self'"
+MAX_FORM_BYTES = 256
+ANSWER = (
+    "<!doctype html><html lang='en'><meta charset='utf-8'><title>UniFER</title>"
+    "<body style='font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:40em'>"
+    "<p>{message}</p><p><a href=''>Back to the report</a></p></body></html>"
+)
 GONE = "<!doctype html><title>UniFER</title><p>This report is not available (links work once, and reports expire).</p>"
 
 
@@ -32,6 +46,7 @@ class _Report:
     cookie: str  # the value a browser must send to see it
     created: float
     valid: Callable[[], bool] | None = None
+    on_correct: Callable[[str], str] | None = None  # label -> what was done, for the answer page
     links: dict[str, float] = field(default_factory=dict)  # one-time token -> issued
 
 
@@ -69,6 +84,19 @@ class ReportServer:
                         return
                 self._answer(404, GONE)
 
+            def do_POST(self) -> None:
+                kind, _, key = self.path.lstrip("/").partition("/")
+                length = int(self.headers.get("Content-Length") or 0)
+                if kind != "report" or not 0 < length <= MAX_FORM_BYTES:
+                    self._answer(404, GONE)
+                    return
+                form = parse_qs(self.rfile.read(length).decode("ascii", "replace"))
+                said = server._correct(key, self.headers.get("Cookie", ""), form.get("label", [""])[0])
+                if said is None:
+                    self._answer(404, GONE)
+                    return
+                self._answer(200, ANSWER.format(message=escape(said)))
+
             def _answer(self, status: int, html: str, **headers: str) -> None:
                 body = html.encode()
                 self.send_response(status)
@@ -87,12 +115,18 @@ class ReportServer:
         threading.Thread(target=self._http.serve_forever, name="unifer-reports", daemon=True).start()
 
     # -- what the shells call -------------------------------------------------------------------
-    def publish(self, html: str, valid: Callable[[], bool] | None = None) -> str:
-        """Hold `html` and return its id; `valid`: asked at every visit, False withdraws it."""
+    def publish(
+        self,
+        html: str,
+        valid: Callable[[], bool] | None = None,
+        on_correct: Callable[[str], str] | None = None,
+    ) -> str:
+        """Hold `html` and return its id; `valid`: asked at every visit, False withdraws it;
+        `on_correct`: called with the label the page's "Not right?" form sends."""
         report_id = secrets.token_urlsafe(12)
         with self._lock:
             self._expire()
-            self._reports[report_id] = _Report(html, secrets.token_urlsafe(24), self._clock(), valid)
+            self._reports[report_id] = _Report(html, secrets.token_urlsafe(24), self._clock(), valid, on_correct)
             while len(self._reports) > KEEP:
                 self._reports.pop(next(iter(self._reports)))
         return report_id
@@ -142,7 +176,8 @@ class ReportServer:
                     return report_id, report.cookie
         return None
 
-    def _page(self, report_id: str, cookies: str) -> str | None:
+    def _opened(self, report_id: str, cookies: str) -> _Report | None:
+        """The report, if these cookies hold the one its link handed out."""
         with self._lock:
             self._expire()
             report = self._reports.get(report_id)
@@ -150,4 +185,15 @@ class ReportServer:
             return None
         sent = {name.strip(): value for name, _, value in (part.partition("=") for part in cookies.split(";")) if name}
         presented = sent.get(f"unifer-{report_id}", "").encode()
-        return report.html if secrets.compare_digest(presented, report.cookie.encode()) else None
+        return report if secrets.compare_digest(presented, report.cookie.encode()) else None
+
+    def _page(self, report_id: str, cookies: str) -> str | None:
+        report = self._opened(report_id, cookies)
+        return report.html if report else None
+
+    def _correct(self, report_id: str, cookies: str, label: str) -> str | None:
+        """What the report's owner says about the correction; None: no such form here."""
+        report = self._opened(report_id, cookies)
+        if report is None or report.on_correct is None or label not in LABELS:
+            return None
+        return report.on_correct(label)

@@ -12,6 +12,7 @@ class Action(str, Enum):
     WEBCAM = "webcam"
     FILE = "file"
     LIVE = "live"
+    TEACH = "teach"  # Teach UniFER my expressions (the guided webcam session)
     QUIT = "quit"
     PING = "ping"
 

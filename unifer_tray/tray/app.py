@@ -33,6 +33,7 @@ from ..hotkeys import Hotkeys
 from ..notify import Notification, Notifications
 from ..outcome import finish
 from ..private_files import write_private
+from ..profile.store import Example, ProfileError, ProfileStore
 from ..report.server import ReportServer
 from ..resources.icons import icon_image
 from ..supersede import Supersede
@@ -43,6 +44,8 @@ from .instance import SingleInstance
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
+    from ..profile.calibration import Calibration
+    from ..result import Analysis
 
 log = logging.getLogger("unifer_tray.tray")
 IconState = Literal["idle", "busy", "attention"]
@@ -85,6 +88,7 @@ class TrayApp:
         history: History | None = None,
         reports: ReportServer | None = None,
         hotkeys: Hotkeys | None = None,
+        profiles: ProfileStore | None = None,
     ):
         self.config = config
         self._make_pipeline = pipeline or (lambda: default_pipeline(self.config))
@@ -94,6 +98,9 @@ class TrayApp:
         self.history = history or History(retention_days=config.history.retention_days)
         self.reports = reports or ReportServer()
         self.hotkeys = hotkeys or Hotkeys()
+        self.profiles = profiles or ProfileStore()
+        self.last_webcam: Analysis | None = None  # the newest webcam result, for "Not right?" (memory only)
+        self._profile_problem: str | None = None  # said once per reason, not at every capture
         self.supersede = Supersede()
         self.jobs: queue.Queue[Action | None] = queue.Queue(maxsize=1)
         self.overlay_open = threading.Event()
@@ -103,6 +110,7 @@ class TrayApp:
         self.started = time.monotonic()
         self._worker_thread: threading.Thread | None = None
         self._live: subprocess.Popen[str] | None = None
+        self._teach: subprocess.Popen[str] | None = None
         self._dispatch = platform.ui_dispatcher()
         self.config_file = config_path()
         self._config_stamp = self._stamp()
@@ -122,6 +130,9 @@ class TrayApp:
             return "quitting"
         if action is Action.LIVE:
             return self.open_live_view()
+        if action is Action.TEACH:
+            self._in_background(self.teach)()
+            return "teach session opening"
         if action is Action.REGION and self.overlay_open.is_set():
             log.info("region overlay already open: request ignored")
             return "overlay already open"
@@ -177,13 +188,23 @@ class TrayApp:
     def _analyze(self, captured: Captured) -> bool:
         """Pipeline, outcome, then show and keep what it says; False if something failed."""
         shown = captured.image if isinstance(captured.image, str) else captured.kind  # the report may name a file
-        analysis, rgb = self.pipeline.run(captured.image, source=shown, cancel=self.supersede.new_token())
-        keep = rgb is not None and self.history.enabled
-        outcome = finish(
-            analysis, rgb, self.pipeline.model_versions, thumbnails=keep and self.history.thumbnails_allowed
+        analysis, rgb = self.pipeline.run(
+            captured.image, source=shown, cancel=self.supersede.new_token(), profile=self._profile_for(captured.kind)
         )
+        keep = rgb is not None and self.history.enabled
+        correctable = captured.kind == "webcam" and bool(analysis.faces)  # the webcam sees the user
+        outcome = finish(
+            analysis,
+            rgb,
+            self.pipeline.model_versions,
+            thumbnails=keep and self.history.thumbnails_allowed,
+            correctable=correctable,
+        )
+        if correctable:
+            self.last_webcam = analysis
         if outcome.report_html is not None:
-            self.last_report = (self.reports.publish(outcome.report_html), outcome.report_name)
+            from_report = (lambda label: self.correct(analysis, label)) if correctable else None
+            self.last_report = (self.reports.publish(outcome.report_html, on_correct=from_report), outcome.report_name)
             self._update_menu()
         history_problem = None
         if keep:  # before the notification: what it announces is already on disk
@@ -191,11 +212,108 @@ class TrayApp:
                 self.history.add(analysis, captured.kind, outcome.thumbnails)
             except HistoryError as exc:
                 history_problem = str(exc)
-        self._notify(Notification(outcome.title, outcome.body, self.open_last_report))
+        on_correct = self._in_background(lambda: self.correct(analysis)) if correctable else None
+        self._notify(Notification(outcome.title, outcome.body, self.open_last_report, on_correct))
         if history_problem:
             self._notify(Notification("History not saved", history_problem))
             return False
         return analysis.ok
+
+    # -- the expression profile -----------------------------------------------------------------
+    def _profile_for(self, kind: str) -> Calibration | None:
+        """The user's profile if this kind of capture is read with it ([profile] apply_to); one
+        that cannot be used is said once per reason, and the general reading stands."""
+        apply_to, name = self.config.profile.apply_to, self.config.profile.name
+        if apply_to == "none" or (apply_to == "webcam" and kind != "webcam") or not self.profiles.exists(name):
+            return None
+        try:
+            calibration = self.profiles.calibration(name)
+        except ProfileError as exc:
+            if str(exc) != self._profile_problem:
+                self._profile_problem = str(exc)
+                self._notify(Notification("Expression profile not used", f"{exc}. Readings are the general model's."))
+            return None
+        self._profile_problem = None
+        return calibration
+
+    def _consent_to_profile(self) -> bool:
+        """True if the profile exists or the user agrees to create it now."""
+        name = self.config.profile.name
+        if self.profiles.exists(name):
+            return True
+        return dialogs.ask_yes_no(
+            "Create your expression profile?", self.profiles.consent_text(name) + "\nCreate this profile?"
+        )
+
+    def correct(self, analysis: Analysis, label: str | None = None) -> str:
+        """ "Not right?": add the largest face's general reading to the profile under the label
+        the user gives (asked in a dialog when not given). Returns what happened, for the report."""
+        face = analysis.faces[0]
+        if label is None:
+            label = dialogs.ask_label(f"{face.expression} {face.confidence:.0%}")
+            if label is None:
+                return "Nothing was stored."
+        if not self._consent_to_profile():
+            return "Nothing was stored: the expression profile was not created."
+        name = self.config.profile.name
+        try:
+            profile = self.profiles.add(
+                name, [Example.of(label, face.base_probabilities or face.probabilities, "correction")]
+            )
+        except ProfileError as exc:
+            self._notify(Notification("Not learned", str(exc)))
+            return f"Nothing was stored: {exc}"
+        used_for = {"webcam": "webcam snapshots", "all": "every capture", "none": "nothing until you turn it on"}
+        message = (
+            f"Learned: this face showed {label}. Your profile '{name}' has {len(profile.examples)} examples "
+            f"and is used for {used_for[self.config.profile.apply_to]}."
+        )
+        self._notify(Notification("UniFER learned your expression", message))
+        self._update_menu()
+        return message
+
+    def correct_last(self) -> None:
+        if self.last_webcam is not None:
+            self.correct(self.last_webcam)
+
+    def teach(self) -> None:
+        """The guided webcam session, in its own window process; one at a time."""
+        if self._teach is not None and self._teach.poll() is None:
+            return
+        if not self._consent_to_profile():
+            return
+        from .. import teach
+
+        self._teach = teach.open_window(self.config.profile.name)
+        threading.Thread(target=self._watch_teach, args=(self._teach,), name="unifer-teach", daemon=True).start()
+
+    def _watch_teach(self, process: subprocess.Popen[str]) -> None:
+        """What the session learned is a notification; its lines (expressions) stay out of the log."""
+        from .. import teach
+
+        assert process.stdout is not None
+        last = ""
+        for line in process.stdout:
+            log.debug("%s", line.rstrip())
+            last = line.strip().removeprefix("teach: ")
+        code = process.wait()
+        if code == teach.SAVED:
+            self._notify(Notification("UniFER learned your expressions", last))
+            self._update_menu()
+        elif code == teach.FAILED:
+            self._notify(Notification("Teaching did not finish", last or "the session ended unexpectedly"))
+
+    def delete_profile(self) -> None:
+        name = self.config.profile.name
+        if not dialogs.ask_yes_no("Delete your expression profile?", f"Delete the profile '{name}' and its key?"):
+            return
+        try:
+            self.profiles.delete(name)
+        except ProfileError as exc:
+            self._notify(Notification("Profile not deleted", str(exc)))
+            return
+        self._notify(Notification("Profile deleted", f"The profile '{name}' and its key are gone."))
+        self._update_menu()
 
     def _notify(self, notification: Notification) -> None:
         if not self.config.tray.notifications:
@@ -339,8 +457,9 @@ class TrayApp:
         self.hotkeys.stop()
         if self.instance is not None:
             self.instance.release()
-        if self._live is not None and self._live.poll() is None:
-            self._live.terminate()  # its camera is released with the process
+        for window in (self._live, self._teach):
+            if window is not None and window.poll() is None:
+                window.terminate()  # its camera is released with the process
         self._replace_pending(None)  # None ends the worker once the running capture is done
         if self._worker_thread is not None and self._worker_thread is not threading.current_thread():
             self._worker_thread.join(QUIT_DRAIN_SECONDS)
@@ -365,6 +484,22 @@ class TrayApp:
             item("Live view (webcam)", lambda: self.trigger(Action.LIVE)),
             item("Analyze image file…", lambda: self.trigger(Action.FILE)),
             separator,
+            item(
+                "My expressions",
+                pystray.Menu(
+                    item("Teach UniFER my expressions…", self._in_background(self.teach)),
+                    item(
+                        "Not right? Correct the last webcam reading…",
+                        self._in_background(self.correct_last),
+                        enabled=lambda _: self.last_webcam is not None,
+                    ),
+                    item(
+                        "Delete my expression profile…",
+                        self._in_background(self.delete_profile),
+                        visible=lambda _: self.profiles.exists(self.config.profile.name),
+                    ),
+                ),
+            ),
             item("Open last report", self.open_last_report, enabled=lambda _: self.last_report is not None),
             item("Save report…", self._in_background(self.save_report), enabled=lambda _: self.last_report is not None),
             item(
@@ -425,7 +560,7 @@ class TrayApp:
         if process.wait() == 1:  # it said why (the camera); a terminated one (Quit) says nothing
             self._notify(Notification("Live view unavailable", "The camera could not be opened; see `unifer doctor`."))
 
-    def _in_background(self, action: Callable[[], None]) -> Callable[[], None]:
+    def _in_background(self, action: Callable[[], object]) -> Callable[[], None]:
         """A menu callback that opens a dialog or decrypts history must not hold the tray's loop
         (the menu and icon would freeze until the dialog closes): run it on its own thread."""
 
@@ -434,7 +569,7 @@ class TrayApp:
 
         return start
 
-    def _guarded(self, action: Callable[[], None]) -> None:
+    def _guarded(self, action: Callable[[], object]) -> None:
         try:
             action()
         except DialogError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from .. import platform
 from ..formats import IMAGE_SUFFIXES
 from ..helpers import helper_command
+from ..result import LABELS
 
 MODULE = "unifer_tray.tray.dialogs"
 
@@ -36,6 +38,12 @@ def ask_yes_no(title: str, text: str) -> bool:
     return _ask("yes-no", title, text) == "yes"
 
 
+def ask_label(reading: str) -> str | None:
+    """The expression the user says their face showed (None: cancelled); `reading` is what
+    UniFER said, shown as the question's context."""
+    return _ask("label", "Not right?", reading) or None
+
+
 def ask_open_image() -> str | None:
     return _ask("open", "Analyze image file") or None
 
@@ -53,6 +61,8 @@ def _main(kind: str, title: str, extra: str = "") -> None:
     root.withdraw()
     if kind == "yes-no":
         print("yes" if messagebox.askyesno(title=title, message=extra) else "no")
+    elif kind == "label":
+        print(_choose_label(root, title, extra))
     elif kind == "open":
         images = " ".join(f"*{suffix}" for suffix in sorted(IMAGE_SUFFIXES))
         chosen = filedialog.askopenfilename(
@@ -70,6 +80,28 @@ def _main(kind: str, title: str, extra: str = "") -> None:
             )
             or ""
         )
+
+
+def _choose_label(root, title: str, reading: str) -> str:
+    """Seven buttons, also reachable by the keys 1-7; Esc or closing the window cancels."""
+    import tkinter
+
+    chosen = tkinter.StringVar(root, "")
+    window = tkinter.Toplevel(root)
+    window.title(title)
+    tkinter.Label(
+        window, text=f"UniFER read {reading}.\nWhich expression did your face show?", justify="left", padx=12, pady=8
+    ).pack(anchor="w")
+    for number, label in enumerate(LABELS, start=1):
+        choose = functools.partial(chosen.set, label)
+        tkinter.Button(window, text=f"{number}  {label}", anchor="w", command=choose).pack(fill="x", padx=12)
+        window.bind(str(number), lambda _event, pick=label: chosen.set(pick))  # type: ignore[misc]
+    tkinter.Button(window, text="Cancel (Esc)", command=lambda: chosen.set("-")).pack(pady=8)
+    window.bind("<Escape>", lambda _event: chosen.set("-"))
+    window.protocol("WM_DELETE_WINDOW", lambda: chosen.set("-"))
+    window.after(50, window.focus_force)
+    window.wait_variable(chosen)
+    return "" if chosen.get() == "-" else chosen.get()
 
 
 def _start_folder() -> str:

@@ -65,6 +65,8 @@ class DesktopNotifierBackend:
             self._started = self._start()
         loop, notifier = self._started
         buttons = [Button(title="Open report", on_pressed=notification.on_open)] if notification.on_open else []
+        if notification.on_correct:
+            buttons.append(Button(title="Not right?", on_pressed=notification.on_correct))
         coroutine = notifier.send(
             title=notification.title, message=notification.body, buttons=buttons, on_clicked=notification.on_open
         )
