@@ -28,6 +28,7 @@ FORBIDDEN = [
     ("report", ["vision", "describe", "tray", "notify", "pipeline", "cli"]),
     ("history", ["vision", "describe", "tray", "notify", "pipeline", "cli", "report", "profile"]),
     ("live", ["tray", "cli", "history", "notify"]),
+    ("teach", ["tray", "cli", "history", "notify", "describe"]),
     ("video", ["vision", "describe", "tray", "notify", "history", "cli", "report", "pipeline"]),
 ]
 

@@ -389,6 +389,62 @@ def test_sigterm_right_after_a_notification_keeps_its_record(desktop, tray, hist
     assert app.trigger("ping").returncode == 1  # gone, and its socket with it
 
 
+@pytest.fixture
+def profile_cli(desktop):
+    """`unifer profile` as the tray's user; the profile is deleted again after the test."""
+    env = {**desktop.env, "UNIFER_CONFIG": str(Path(desktop.root) / "config" / "unifer-test.toml")}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(BIN / "unifer"), "profile", *args], env=env, capture_output=True, text=True)
+
+    yield run
+    run("delete", "--yes")
+
+
+def press(desktop: Desktop, window: str, *keys: str) -> None:
+    desktop.xdotool("windowfocus", "--sync", window, "key", *keys)
+
+
+def test_teach_my_expressions_then_not_right_from_the_menu(desktop, tray, profile_cli):
+    """The guided session with a video file as the camera: consent, take and keep neutral, take,
+    retake and keep happiness, skip the rest, save; then a webcam result corrected from the menu."""
+    app = tray(UNIFER_CAMERA_SOURCE=str(DATA / "single_face.mp4"))
+    assert app.trigger("teach").stdout.strip() == "teach session opening"
+    consent = wait_for_window(desktop, "^Create your expression profile\\?$")
+    press(desktop, consent, "Return")  # Yes
+    window = wait_for_window(desktop, "^UniFER .* teach my expressions$")
+    for keys in (["space"], ["Return"], ["space"], ["r"], ["space"], ["Return"]):
+        press(desktop, window, *keys)
+        time.sleep(4.5 if keys == ["space"] else 0.5)  # the 3 s countdown, then the analysis
+    press(desktop, window, *["s"] * 5)
+    time.sleep(0.5)
+    press(desktop, window, "Return")  # save
+    learned = app.wait_notification(lambda n: n["summary"] == "UniFER learned your expressions")
+    assert "learned 2 expressions; profile 'me' has 2 examples" in learned["body"]
+    status = json.loads(profile_cli("status", "--format", "json").stdout)
+    assert status["per_label"] == {
+        "neutral": 1,
+        "happiness": 1,
+        "sadness": 0,
+        "surprise": 0,
+        "fear": 0,
+        "disgust": 0,
+        "anger": 0,
+    }
+
+    app.trigger("webcam")
+    app.wait_notification(is_result)
+    open_tray_menu(desktop)
+    desktop.xdotool("key", *["Down"] * 6, "Right", "Down", "Return")  # My expressions > Not right?…
+    chooser = wait_for_window(desktop, "^Not right\\?$")
+    press(desktop, chooser, "3")  # sadness
+    corrected = app.wait_notification(lambda n: n["summary"] == "UniFER learned your expression")
+    assert "this face showed sadness" in corrected["body"] and "3 examples" in corrected["body"]
+    assert json.loads(profile_cli("status", "--format", "json").stdout)["per_label"]["sadness"] == 1
+    output = app.stop()
+    assert "sadness" not in output and "happiness" not in output  # what was learned stays out of the log
+
+
 def test_doctor_on_a_working_desktop(desktop):
     env = {
         **desktop.env,
