@@ -70,3 +70,10 @@ def test_profiles_apply_to_failed_and_empty_analyses_harmlessly(label):
     failed = Analysis.from_error("x.png", "not an image")
     assert profile.apply(failed) is failed
     assert profile.apply(Analysis("blank.png", 10, 10)).profile == "me"
+
+
+def test_an_empty_profile_says_how_to_fill_it():
+    from unifer_tray.profile.store import Profile, ProfileError
+
+    with pytest.raises(ProfileError, match=r"has no examples yet.*unifer profile add --label LABEL --profile me"):
+        Profile("me", 0.0).calibration()

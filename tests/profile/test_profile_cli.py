@@ -124,6 +124,10 @@ def test_a_lost_key_a_changed_file_and_another_version_are_refused_clearly(env):
     newer = unifer(env, "analyze", ANGER, "--profile", "me")
     assert newer.returncode == 1 and "newer version of UniFER" in newer.stderr and "Update UniFER" in newer.stderr
 
+    path.write_text(json.dumps(document | {"unifer_profile": 0}))
+    older = unifer(env, "profile", "status")
+    assert older.returncode == 1 and "another version of UniFER" in older.stderr and "profile delete" in older.stderr
+
     sealed = bytearray(document["sealed"].encode())
     sealed[10] = ord("A") if sealed[10] != ord("A") else ord("B")
     path.write_text(json.dumps(document | {"sealed": sealed.decode()}))

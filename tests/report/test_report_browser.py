@@ -46,9 +46,15 @@ def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def served(pipeline, data_dir):
-    analysis, rgb = pipeline.run(data_dir / "multi_face.jpg")
+    from unifer_tray.profile.calibration import Calibration
+
+    # the richest report: read with a profile that changes labels, with the "Not right?" form
+    profile = Calibration("me", (1.5, -1.5, 0.0, 0.0, 0.0, 0.0, 0.0))
+    analysis, rgb = pipeline.run(data_dir / "multi_face.jpg", profile=profile)
     server = ReportServer()
-    report = server.publish(render(analysis, rgb, pipeline.model_versions, "2026-12-01 10:00"))
+    page = render(analysis, rgb, pipeline.model_versions, "2026-12-01 10:00", correctable=True)
+    assert "Not right?" in page and "general: happiness" in page
+    report = server.publish(page, on_correct=lambda label: f"Learned: {label}")
     dashboard = server.publish(render_dashboard([Record(1, 1_764_000_000.0, "screen", analysis, [])]))
     yield server, report, dashboard
     server.close()
