@@ -71,7 +71,9 @@ def main() -> None:
             ours[jobs or "default"] = wall(command, args.repeat)
             print(f"  unifer --jobs {jobs or 'default (one per core)'}: {ours[jobs or 'default']:.2f} s")
         if args.fer_python:
-            theirs = wall([args.fer_python, str(ROOT / "benchmarks" / "fer_baseline.py"), *map(str, paths)], 1)
+            theirs = wall(
+                [args.fer_python, str(ROOT / "benchmarks" / "fer_baseline.py"), *map(str, paths)], args.repeat
+            )
             print(f"  fer: {theirs:.2f} s")
             print(
                 f"  unifer is {theirs / ours['default']:.1f}x faster than fer (default jobs), "

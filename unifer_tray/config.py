@@ -66,6 +66,7 @@ class HistoryConfig:
 
 # Names of expression profiles: also file names, so nothing a path could be made of.
 PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
+NAME_RULE = "use 1-40 letters, digits, '-' or '_', starting with a letter or digit"
 
 
 @dataclass
@@ -130,7 +131,7 @@ def _check(section: str, name: str, expected: Any, value: Any) -> Any:
     elif (section, name) in CHOICES and value not in CHOICES[section, name]:
         raise ConfigError(f"{key} must be one of {', '.join(CHOICES[section, name])}, got {value!r}")
     elif (section, name) == ("profile", "name") and not PROFILE_NAME.fullmatch(value):
-        raise ConfigError(f"{key} must be 1-40 letters, digits, '-' or '_', got {value!r}")
+        raise ConfigError(f"{key} is not a profile name ({NAME_RULE}): {value!r}")
     elif (section, name) in HOTKEYS:
         from .hotkeys import hotkey_problem
 

@@ -21,12 +21,11 @@ def _label(text: str) -> str:
 
 
 def _name(text: str) -> str:
-    from ..profile.store import ProfileError, check_name
+    from ..config import NAME_RULE, PROFILE_NAME
 
-    try:
-        return check_name(text)
-    except ProfileError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    if not PROFILE_NAME.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a profile name: {NAME_RULE}")
+    return text
 
 
 def run(args: argparse.Namespace) -> int:
@@ -116,17 +115,16 @@ ACTIONS = {"add": add, "status": status, "list": listing, "delete": delete}
 
 
 def add_parser(sub) -> None:
-    from ..profile.store import DEFAULT_PROFILE
+    from ..config import ProfileConfig
 
+    default = ProfileConfig.name  # the profile store itself loads numpy: not at every start
     parser = sub.add_parser(
         "profile", help="teach UniFER how you show expressions (consented, encrypted, on this machine only)"
     )
     actions = parser.add_subparsers(dest="profile_action", required=True)
 
     def named(action: argparse.ArgumentParser) -> None:
-        action.add_argument(
-            "--profile", type=_name, default=DEFAULT_PROFILE, metavar="NAME", help=f"default: {DEFAULT_PROFILE}"
-        )
+        action.add_argument("--profile", type=_name, default=default, metavar="NAME", help=f"default: {default}")
 
     teach = actions.add_parser(
         "add", help="add labelled photos of your own face (the largest face of each image is used)"

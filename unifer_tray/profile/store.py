@@ -25,7 +25,7 @@ import numpy as np
 import platformdirs
 
 from .. import keys
-from ..config import PROFILE_NAME, ProfileConfig
+from ..config import NAME_RULE, PROFILE_NAME, ProfileConfig
 from ..keys import KeyringUnavailable, profile_key
 from ..result import LABELS
 
@@ -100,9 +100,7 @@ def default_folder() -> Path:
 
 def check_name(name: str) -> str:
     if not PROFILE_NAME.fullmatch(name):
-        raise ProfileError(
-            f"'{name}' is not a profile name: use 1-40 letters, digits, '-' or '_', starting with a letter or digit"
-        )
+        raise ProfileError(f"'{name}' is not a profile name: {NAME_RULE}")
     return name
 
 
