@@ -176,10 +176,20 @@ def test_config_set_validates_hotkeys_with_the_trays_grammar(tmp_path):
     assert run(["config", "set", "tray.hotkey_webcam", "off"], path).returncode == 0
 
 
+def test_profile_settings_are_checked(tmp_path):
+    path = tmp_path / "config.toml"
+    bad = run(["config", "set", "profile.apply_to", "screen"], path)
+    assert bad.returncode == 2 and "must be one of webcam, all, none" in bad.stderr
+    name = run(["config", "set", "profile.name", "../me"], path)
+    assert name.returncode == 2 and "is not a profile name" in name.stderr
+    assert run(["config", "set", "profile.apply_to", "all"], path).returncode == 0
+    assert 'apply_to = "all"' in run(["config", "show"], path).stdout
+
+
 def test_doctor_groups_checks_by_what_they_serve(tmp_path):
     result = run(["doctor", "--json"], tmp_path / "absent.toml")
     serves = {c["name"]: c["serves"] for c in json.loads(result.stdout)}
     assert serves["models"] == "CLI and tray" and serves["hotkeys"] == "tray"
-    assert serves["keyring/history"] == "history" and serves["ollama"] == "descriptions"
+    assert serves["keyring/history"] == "history and profiles" and serves["ollama"] == "descriptions"
     text = run(["doctor"], tmp_path / "absent.toml").stdout
-    assert text.index("CLI and tray:") < text.index("tray:\n") < text.index("history:") < text.index("descriptions:")
+    assert text.index("CLI and tray:") < text.index("tray:\n") < text.index("history and profiles:") < text.index("descriptions:")

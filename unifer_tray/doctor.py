@@ -222,6 +222,27 @@ def check_keyring_and_history() -> Check:
     return Check("keyring/history", OK, f"secure keyring {backend}; history {state}")
 
 
+def check_profiles() -> Check:
+    """Which expression profiles exist and what the tray reads with them; nothing is decrypted."""
+    from .config import ConfigError, load_config
+    from .profile.store import ProfileStore
+
+    names = ProfileStore().names()
+    if not names:
+        return Check("expression profiles", OK, "none (opt-in: `unifer profile add` or the tray's My expressions)")
+    try:
+        profile = load_config().profile
+    except ConfigError as exc:
+        return Check("expression profiles", WARN, f"{', '.join(names)}; settings unreadable: {exc}")
+    captures = "webcam snapshots" if profile.apply_to == "webcam" else "every capture"
+    used = (
+        f"the tray reads {captures} with '{profile.name}'"
+        if profile.apply_to != "none" and profile.name in names
+        else f"the tray uses none (apply_to = {profile.apply_to!r}, name = {profile.name!r})"
+    )
+    return Check("expression profiles", OK, f"{', '.join(names)}; {used}")
+
+
 # Grouped by what they serve, so a CLI-only user sees at once that the tray's warnings are not theirs.
 CHECKS: dict[str, list[Callable[[], Check]]] = {
     "CLI and tray": [check_models, check_config],
@@ -234,7 +255,7 @@ CHECKS: dict[str, list[Callable[[], Check]]] = {
         check_camera,
         check_notifications,
     ],
-    "history": [check_keyring_and_history],
+    "history and profiles": [check_keyring_and_history, check_profiles],
     "descriptions": [check_ollama],
 }
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import runpy
+import subprocess
 import sys
 import threading
 import webbrowser
@@ -30,6 +31,20 @@ def helper_command(module: str) -> list[str]:
     if getattr(sys, "frozen", False):
         return [sys.executable, "--unifer-helper", module]
     return [sys.executable, "-m", module]
+
+
+def start_window(module: str, *args: str) -> subprocess.Popen[str]:
+    """A window of ours (live view, teach session) as its own process, its output piped back to
+    the tray, which keeps the process to avoid a second one and to say how it ended."""
+    from . import platform
+
+    return subprocess.Popen(
+        [*helper_command(module), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        creationflags=platform.no_console_window(),
+    )
 
 
 def run_helper(module: str) -> None:

@@ -68,6 +68,8 @@ def test_a_profile_is_encrypted_private_and_changes_readings(env, tmp_path):
     assert "SecretService" in status["keyring"]
     assert "not taught yet: neutral, sadness, surprise, disgust, anger" in unifer(env, "profile", "status").stdout
     assert unifer(env, "profile", "list").stdout.split() == ["me"]
+    doctor = {c["name"]: c for c in json.loads(unifer(env, "doctor", "--json").stdout)}
+    assert doctor["expression profiles"]["detail"] == "me; the tray reads webcam snapshots with 'me'"
 
     general = json.loads(unifer(env, "analyze", SURPRISE, "--format", "json").stdout)[0]
     mine = json.loads(unifer(env, "analyze", SURPRISE, "--profile", "me", "--format", "json").stdout)[0]

@@ -22,9 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import platform
 from ..config import CameraConfig
-from ..helpers import helper_command
+from ..helpers import start_window
 from ..result import LABELS, Analysis
 
 MODULE = "unifer_tray.live.window"
@@ -33,14 +32,8 @@ CHART_SECONDS = 60.0
 
 
 def open_window() -> subprocess.Popen[str]:
-    """Start the live view; the tray keeps the process to avoid a second one and to log its end."""
-    return subprocess.Popen(
-        helper_command(MODULE),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        creationflags=platform.no_console_window(),
-    )
+    """Start the live view."""
+    return start_window(MODULE)
 
 
 @dataclass

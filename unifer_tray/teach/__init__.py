@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import platform
-from ..helpers import helper_command
+from ..helpers import start_window
 from ..profile.store import Example, Profile, ProfileStore
 from ..result import LABELS, Analysis
 
@@ -38,13 +37,7 @@ SAVED, CANCELLED, FAILED = 0, 2, 1  # the window's exit codes
 
 def open_window(profile: str) -> subprocess.Popen[str]:
     """Start the session for `profile`; the caller has the user's consent if it is new."""
-    return subprocess.Popen(
-        [*helper_command(MODULE), profile],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        creationflags=platform.no_console_window(),
-    )
+    return start_window(MODULE, profile)
 
 
 @dataclass
