@@ -41,7 +41,7 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from unifer_tray.pipeline import analyze_many
-from unifer_tray.profile.calibration import PRIOR_STRENGTH, Calibration, fit_bias, temperature
+from unifer_tray.profile.calibration import FEATURE_FLOOR, PRIOR_STRENGTH, Calibration, adapt, fit_bias
 from unifer_tray.profile.store import log_probabilities
 from unifer_tray.result import LABELS
 from unifer_tray.vision.models import manifest
@@ -116,9 +116,14 @@ def cached_features(folder: Path, paths: list[Path], side: int, jobs: int) -> np
     return result
 
 
+FLOOR = [FEATURE_FLOOR]  # --floor replaces it
+
+
 def change(z: np.ndarray, truth: np.ndarray, teach: np.ndarray, test: np.ndarray, strength: float) -> float:
-    bias = fit_bias(z[teach], truth[teach], strength) * temperature()
-    return float(((z[test] + bias).argmax(1) == truth[test]).mean() - (z[test].argmax(1) == truth[test]).mean())
+    """Accuracy on `test` with a profile taught on `teach`, minus accuracy without."""
+    bias = fit_bias(z[teach], truth[teach], strength, FLOOR[0])
+    adapted = adapt(z[test], bias, FLOOR[0])
+    return float((adapted.argmax(1) == truth[test]).mean() - (z[test].argmax(1) == truth[test]).mean())
 
 
 def look_alikes(pixels: np.ndarray, folds: np.ndarray) -> np.ndarray:
@@ -172,8 +177,10 @@ def main() -> int:
     parser.add_argument("folder", type=Path, help="the FER2013 training split (labels.csv, <label>/*.jpg)")
     parser.add_argument("--side", type=int, default=48, help="show each image at this side (default 48)")
     parser.add_argument("--strengths", type=float, nargs="+", default=[0.25, 0.5, 1.0, 2.0, 4.0])
+    parser.add_argument("--floor", type=float, default=FEATURE_FLOOR, help=f"feature floor (shipped: {FEATURE_FLOOR})")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
+    FLOOR[0] = args.floor
     if not (args.folder / "labels.csv").exists():
         print(f"skipped: {args.folder} has no labels.csv; see shared/notes/devdata.md to make it", file=sys.stderr)
         return 0
@@ -194,10 +201,8 @@ def main() -> int:
     start = time.perf_counter()
     for _ in range(10000):
         profile.probabilities(general)
-    print(
-        f"applied to one face: {(time.perf_counter() - start) / 10000 * 1e6:.0f} us (the shipped strength is "
-        f"{PRIOR_STRENGTH})"
-    )
+    print(f"applied to one face: {(time.perf_counter() - start) / 10000 * 1e6:.0f} us")
+    print(f"shipped: strength {PRIOR_STRENGTH}, floor {FEATURE_FLOOR}; measured here with floor {FLOOR[0]}")
 
     z = cached_features(args.folder, paths, args.side, args.jobs)
     print(f"general model on the split (whole-image crops at {args.side} px): {np.mean(z.argmax(1) == truth):.1%}")

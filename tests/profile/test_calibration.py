@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from unifer_tray.profile.calibration import Calibration, fit_bias
+from unifer_tray.profile.calibration import PRIOR_STRENGTH, Calibration, fit_bias
 from unifer_tray.profile.store import log_probabilities
 from unifer_tray.result import LABELS, Analysis
 
@@ -29,7 +29,7 @@ def test_a_consistent_misreading_moves_towards_the_taught_label_and_no_further_t
     three = fit_bias(np.array([sad_looking_neutral] * 3), np.array([LABELS.index("neutral")] * 3))
     assert one[LABELS.index("neutral")] > 0 > one[LABELS.index("sadness")]
     assert np.abs(three).max() > np.abs(one).max()  # more examples outweigh the prior
-    assert np.abs(one).max() < 1.0  # one example moves a label by less than a nat
+    assert np.abs(one).max() <= 1 / PRIOR_STRENGTH  # each example's pull is at most 1: |b| <= n / strength
 
     profile = Calibration.fit("me", np.array([sad_looking_neutral]), np.array([LABELS.index("neutral")]))
     general = dict(zip(LABELS, np.exp(sad_looking_neutral), strict=True))
@@ -77,3 +77,16 @@ def test_an_empty_profile_says_how_to_fill_it():
 
     with pytest.raises(ProfileError, match=r"has no examples yet.*unifer profile add --label LABEL --profile me"):
         Profile("me", 0.0).calibration()
+
+
+@pytest.mark.parametrize("taught", LABELS)
+def test_one_correction_never_overturns_a_reading_of_90_percent(taught):
+    """The worst single example (its label at the floor of the general reading) against every
+    clear reading of another label: the bound that keeps the prior strength at 2 (ADR-0009)."""
+    others = [label for label in LABELS if label != taught]
+    worst = features(**{taught: 0.0001, others[0]: 0.9})
+    profile = Calibration.fit("me", np.array([worst]), np.array([LABELS.index(taught)]))
+    for label in others:
+        clear = dict(zip(LABELS, np.exp(features(**{label: 0.9})), strict=True))
+        adapted = profile.probabilities(clear)
+        assert max(adapted, key=adapted.get) == label

@@ -2,16 +2,18 @@
 
 The bias b is the maximum a posteriori fit of
 
-    p_you(label | face) = softmax(log p_general(face) / T + b)
+    p_you(label | face) = softmax(z(face) / T + b),    z = max(log p_general, log FEATURE_FLOOR)
 
 to the user's labelled examples, under a Gaussian prior on b centred on zero with precision
-PRIOR_STRENGTH. With one example per expression it moves labels the general model consistently
-under-reads for this person by about a nat; with none, b is zero and nothing changes; more
-examples outweigh the prior. T is face-api's fitted temperature (models/fusion.json), the scale on
-which its log-probabilities are calibrated. The profile's probabilities are softmax(log p + T b),
-so the argmax is that of the model above and confidences stay on the general model's scale.
+PRIOR_STRENGTH. With none, b is zero; with one example per expression it moves the labels the
+general model under-read in them, by a bounded amount; more examples outweigh the prior. T is
+face-api's fitted temperature (models/fusion.json), the scale on which its log-probabilities are
+calibrated. The floor keeps a sharp face's near-zero probabilities (face-api says 0.0001 where
+it means "unlikely") from outweighing everything the user taught. The profile's probabilities
+are softmax(z + T b): the argmax of the model above, on the general model's scale.
 
-PRIOR_STRENGTH was chosen on development data (benchmarks/bench_profile.py; docs/adr/0009).
+PRIOR_STRENGTH and FEATURE_FLOOR were chosen on development data (benchmarks/bench_profile.py;
+docs/adr/0009).
 Applying it is a vector addition: microseconds per face.
 """
 
@@ -28,6 +30,7 @@ from ..vision.classifier import fusion, softmax
 from .store import log_probabilities
 
 PRIOR_STRENGTH = 2.0
+FEATURE_FLOOR = 1e-3
 NEWTON_STEPS = 25
 
 
@@ -36,14 +39,25 @@ def temperature() -> float:
     return fusion().anchor_temperature_48px
 
 
-def fit_bias(features: np.ndarray, labels: np.ndarray, strength: float = PRIOR_STRENGTH) -> np.ndarray:
+def floored(log_p: np.ndarray, floor: float = FEATURE_FLOOR) -> np.ndarray:
+    return np.maximum(np.asarray(log_p, np.float64), np.log(floor))
+
+
+def adapt(log_p: np.ndarray, bias: np.ndarray, floor: float = FEATURE_FLOOR) -> np.ndarray:
+    """The profile's (unnormalised) log-probabilities for general log-probabilities `log_p`."""
+    return floored(log_p, floor) + temperature() * np.asarray(bias)
+
+
+def fit_bias(
+    features: np.ndarray, labels: np.ndarray, strength: float = PRIOR_STRENGTH, floor: float = FEATURE_FLOOR
+) -> np.ndarray:
     """b for N examples (features N x 7 log-probabilities, labels N indices into LABELS).
 
     The objective is convex and seven-dimensional, so Newton's method converges in a few steps."""
     bias = np.zeros(len(LABELS))
     if not len(labels):
         return bias
-    scaled = np.asarray(features, np.float64) / temperature()
+    scaled = floored(features, floor) / temperature()
     truth = np.eye(len(LABELS))[np.asarray(labels)]
     for _ in range(NEWTON_STEPS):
         p = softmax(scaled + bias)
@@ -68,7 +82,7 @@ class Calibration:
         return cls(profile, tuple(float(b) for b in fit_bias(features, labels)))
 
     def probabilities(self, general: dict[str, float]) -> dict[str, float]:
-        adapted = softmax(log_probabilities(general) + temperature() * np.array(self.bias))
+        adapted = softmax(adapt(log_probabilities(general), np.array(self.bias)))
         return {label: round(float(p), 4) for label, p in zip(LABELS, adapted, strict=True)}
 
     def apply_to_face(self, face: Face) -> Face:
