@@ -147,6 +147,7 @@ def test_no_secure_keyring_no_profile(env):
     insecure = env | {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     result = unifer(insecure, "profile", "add", "--label", "anger", "--yes", ANGER)
     assert result.returncode == 1 and "no secure keyring" in result.stderr
+    assert "What is stored" not in result.stdout  # refused before asking
     assert not (folder(env) / "me.profile").exists()
 
 

@@ -153,6 +153,12 @@ class FakeProfiles:
     def exists(self, name: str) -> bool:
         return name in self.names
 
+    def check_keyring(self) -> None:
+        from unifer_tray.profile.store import ProfileError
+
+        if self.problem:
+            raise ProfileError(self.problem)
+
     def calibration(self, name: str):
         from unifer_tray.profile.calibration import Calibration
         from unifer_tray.profile.store import ProfileError
@@ -542,3 +548,17 @@ def test_not_right_without_a_profile_asks_consent_first(apps, monkeypatch):
     monkeypatch.setattr(dialogs, "ask_yes_no", lambda title, text: True)
     assert app.reports.on_correct("neutral").startswith("Learned")
     assert profiles.exists("me") and len(profiles.added) == 1
+
+
+def test_without_a_secure_keyring_no_consent_is_asked_and_nothing_is_stored(apps, monkeypatch):
+    from unifer_tray.tray import dialogs
+
+    monkeypatch.setattr(dialogs, "ask_yes_no", lambda title, text: pytest.fail("asked without a keyring"))
+    profiles = FakeProfiles(problem="no secure keyring is available (found: keyring.backends.fail.Keyring)")
+    app = make_app(FakePipeline([one_face()]), profiles=profiles)
+    apps.append(app)
+    app.captures.camera = True
+    capture(app, Action.WEBCAM)
+    assert app.reports.on_correct("neutral") == "Nothing was stored: the expression profile was not created."
+    assert app.notifications.sent[-1].title == "Expression profile not created"
+    assert "no secure keyring" in app.notifications.sent[-1].body and not profiles.added

@@ -43,6 +43,7 @@ def add(store, args) -> int:
     from ..pipeline import Pipeline, find_images
     from ..profile.store import Example
 
+    store.check_keyring()  # no secure keyring: refused before the question and the analysis
     if not store.exists(args.profile):
         print(store.consent_text(args.profile))
         if not confirm(f"Create the profile '{args.profile}'?", args.yes):

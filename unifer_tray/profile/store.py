@@ -124,6 +124,13 @@ class ProfileStore:
     def exists(self, name: str) -> bool:
         return self.path(name).exists()
 
+    def check_keyring(self) -> None:
+        """Raises ProfileError (the "no secure keyring" refusal) before anything is asked or analysed."""
+        try:
+            keys.secure_backend()
+        except KeyringUnavailable as exc:
+            raise ProfileError(str(exc)) from None
+
     def consent_text(self, name: str) -> str:
         return CONSENT_TEXT.format(name=name, path=self.folder)
 
@@ -206,8 +213,8 @@ class ProfileStore:
             key = self._key(name)
         else:
             profile = Profile(name=check_name(name), created=self.clock())
+            self.check_keyring()
             try:
-                keys.secure_backend()
                 key = keys.new_key(profile_key(name))
             except KeyringUnavailable as exc:
                 raise ProfileError(str(exc)) from None

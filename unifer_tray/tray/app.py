@@ -241,6 +241,11 @@ class TrayApp:
         name = self.config.profile.name
         if self.profiles.exists(name):
             return True
+        try:
+            self.profiles.check_keyring()
+        except ProfileError as exc:
+            self._notify(Notification("Expression profile not created", str(exc)))
+            return False
         return dialogs.ask_yes_no(
             "Create your expression profile?", self.profiles.consent_text(name) + "\nCreate this profile?"
         )
