@@ -562,3 +562,20 @@ def test_without_a_secure_keyring_no_consent_is_asked_and_nothing_is_stored(apps
     assert app.reports.on_correct("neutral") == "Nothing was stored: the expression profile was not created."
     assert app.notifications.sent[-1].title == "Expression profile not created"
     assert "no secure keyring" in app.notifications.sent[-1].body and not profiles.added
+
+
+def test_a_consent_dialog_that_cannot_open_is_said_from_the_report_too(apps, monkeypatch):
+    from unifer_tray.tray import dialogs
+
+    def no_tk(title, text):
+        raise dialogs.DialogError("the dialog could not open: no display")
+
+    monkeypatch.setattr(dialogs, "ask_yes_no", no_tk)
+    profiles = FakeProfiles()
+    app = make_app(FakePipeline([one_face()]), profiles=profiles)
+    apps.append(app)
+    app.captures.camera = True
+    capture(app, Action.WEBCAM)
+    assert app.reports.on_correct("neutral").startswith("Nothing was stored")
+    assert app.notifications.sent[-1].title == "Expression profile not created"
+    assert "no display" in app.notifications.sent[-1].body and not profiles.added

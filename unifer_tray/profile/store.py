@@ -17,6 +17,7 @@ import os
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -25,7 +26,7 @@ import numpy as np
 import platformdirs
 
 from .. import keys
-from ..config import NAME_RULE, PROFILE_NAME, ProfileConfig
+from ..config import NAME_RULE, PROFILE_NAME
 from ..keys import KeyringUnavailable, profile_key
 from ..result import LABELS
 
@@ -33,7 +34,6 @@ if TYPE_CHECKING:  # the calibration needs the vision package: loaded when a pro
     from .calibration import Calibration
 
 FORMAT = 1  # of the file and its payload; another number is refused with a clear message
-DEFAULT_PROFILE = ProfileConfig.name
 ExampleSource = Literal["file", "webcam", "correction"]
 # One line per point, no hard wraps: a dialog and a terminal each wrap it to their own width.
 CONSENT_TEXT = """\
@@ -45,12 +45,12 @@ UniFER will keep an expression profile named '{name}' on this computer, so that 
 """  # noqa: E501
 
 
-_FLOOR = 1e-4  # probabilities are stored to 4 decimals: 0 means "below 0.0001"
+SMALLEST_READING = 1e-4  # results carry 4 decimals: 0 means "below 0.0001"
 
 
 def log_probabilities(probabilities: dict[str, float]) -> np.ndarray:
     """A face's distribution as the feature a profile keeps (LABELS order)."""
-    return np.log(np.clip([probabilities[label] for label in LABELS], _FLOOR, 1.0))
+    return np.log(np.clip([probabilities[label] for label in LABELS], SMALLEST_READING, 1.0))
 
 
 class ProfileError(RuntimeError):
@@ -109,7 +109,7 @@ def _aad(name: str) -> bytes:
 
 
 class ProfileStore:
-    def __init__(self, folder: Path | None = None, clock: Any = time.time):
+    def __init__(self, folder: Path | None = None, clock: Callable[[], float] = time.time):
         self.folder = folder or default_folder()
         self.clock = clock
 

@@ -111,6 +111,7 @@ class TrayApp:
         self._worker_thread: threading.Thread | None = None
         self._live: subprocess.Popen[str] | None = None
         self._teach: subprocess.Popen[str] | None = None
+        self._teach_lock = threading.Lock()
         self._dispatch = platform.ui_dispatcher()
         self.config_file = config_path()
         self._config_stamp = self._stamp()
@@ -246,9 +247,13 @@ class TrayApp:
         except ProfileError as exc:
             self._notify(Notification("Expression profile not created", str(exc)))
             return False
-        return dialogs.ask_yes_no(
-            "Create your expression profile?", self.profiles.consent_text(name) + "\nCreate this profile?"
-        )
+        try:
+            return dialogs.ask_yes_no(
+                "Create your expression profile?", self.profiles.consent_text(name) + "\nCreate this profile?"
+            )
+        except DialogError as exc:  # also reached from the report's form, where nothing else would say it
+            self._notify(Notification("Expression profile not created", str(exc)))
+            return False
 
     def correct(self, analysis: Analysis, label: str | None = None) -> str:
         """ "Not right?": add the largest face's general reading to the profile under the label
@@ -282,14 +287,16 @@ class TrayApp:
             self.correct(self.last_webcam)
 
     def teach(self) -> None:
-        """The guided webcam session, in its own window process; one at a time."""
-        if self._teach is not None and self._teach.poll() is None:
-            return
-        if not self._consent_to_profile():
-            return
-        from .. import teach
+        """The guided webcam session, in its own window process; one at a time (a second request
+        waits for the first one's consent question, then finds its window open)."""
+        with self._teach_lock:
+            if self._teach is not None and self._teach.poll() is None:
+                return
+            if not self._consent_to_profile():
+                return
+            from .. import teach
 
-        self._teach = teach.open_window(self.config.profile.name)
+            self._teach = teach.open_window(self.config.profile.name)
         threading.Thread(target=self._watch_teach, args=(self._teach,), name="unifer-teach", daemon=True).start()
 
     def _watch_teach(self, process: subprocess.Popen[str]) -> None:
