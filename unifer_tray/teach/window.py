@@ -17,7 +17,7 @@ from .. import platform
 from ..capture import CaptureError
 from ..config import load_config
 from ..live import LiveState, start_camera
-from ..pipeline import Pipeline
+from ..pipeline import ModelError, Pipeline
 from ..profile.store import ProfileError, ProfileStore
 from ..report.annotate import annotate
 from . import CANCELLED, COUNTDOWN_SECONDS, FAILED, PROMPTS, SAVED, TITLE, TeachSession
@@ -33,8 +33,15 @@ def main(profile: str) -> int:
     except CaptureError as exc:
         print(f"teach: the camera could not be opened: {exc}", flush=True)
         return FAILED
-    loaded: dict[str, Pipeline] = {}
-    loading = threading.Thread(target=lambda: loaded.setdefault("pipeline", Pipeline.from_config(None, speed="screen")))
+    loaded: dict[str, Any] = {}
+
+    def load() -> None:
+        try:
+            loaded["pipeline"] = Pipeline.from_config(None, speed="screen")
+        except ModelError as exc:
+            loaded["error"] = str(exc)
+
+    loading = threading.Thread(target=load)
     loading.start()  # the models load while the user reads the first prompt
     session = TeachSession()
     outcome: dict[str, Any] = {"code": CANCELLED, "message": "teach: cancelled, nothing was stored"}
@@ -107,6 +114,10 @@ def main(profile: str) -> int:
             hint.configure(text="No picture from the camera yet; try again in a moment.")
             return
         loading.join()
+        if "error" in loaded:
+            outcome.update(code=FAILED, message=f"teach: {loaded['error']}")
+            close()
+            return
         rgb = frame[0]
         analysis, _ = loaded["pipeline"].run(rgb, source="webcam")
         problem = session.offer(rgb, analysis)
