@@ -1,7 +1,8 @@
 """Expression profiles: what teaching one photo per expression does to the rest of a person's
 photos, and what it costs (printed, never asserted). docs/adr/0009-expression-profiles.md quotes it.
 
-usage: python benchmarks/bench_profile.py FER2013_TRAIN_DIR [--side PX] [--strengths 0.25 0.5 1 2 4] [--jobs N]
+usage: python benchmarks/bench_profile.py FER2013_TRAIN_DIR [--side PX] [--strengths 0.5 1 2] [--jobs N]
+(needs scikit-learn: pip install -e '.[bench]')
 
 FER2013 has no identities, and nothing here has one person's labelled expressions, so two
 proxies of "one person" are used, both on the shipped path (each image analysed with
@@ -127,8 +128,11 @@ def change(z: np.ndarray, truth: np.ndarray, teach: np.ndarray, test: np.ndarray
 
 
 def look_alikes(pixels: np.ndarray, folds: np.ndarray) -> np.ndarray:
-    from sklearn.cluster import KMeans
-    from sklearn.decomposition import PCA
+    try:
+        from sklearn.cluster import KMeans
+        from sklearn.decomposition import PCA
+    except ImportError:
+        sys.exit("bench_profile.py groups faces with scikit-learn: pip install -e '.[bench]'")
 
     person = np.zeros(len(folds), int)
     components = PCA(30, random_state=0).fit_transform(pixels - pixels.mean(1, keepdims=True))
