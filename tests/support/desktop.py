@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -132,6 +133,10 @@ class Desktop:
 
     def start_notification_server(self) -> None:
         self._seen = set()  # a new dunst numbers its notifications from 1 again
+        config = self.root / "config" / "dunst"
+        config.mkdir(exist_ok=True)
+        menu = Path(__file__).with_name("dunst_menu.py")
+        (config / "dunstrc").write_text(f"[global]\n    dmenu = {sys.executable} {menu} {config / 'pick'}\n")
         self.processes["dunst"] = subprocess.Popen(
             ["dunst"], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
@@ -158,6 +163,20 @@ class Desktop:
     def clear_notifications(self) -> None:
         """Forget what was shown so far (dunst 1.9 cannot clear its history, so we remember ids)."""
         self._seen |= {item["id"] for item in self._history()}
+
+    def press_notification_button(self, label: str, timeout: float = 20.0) -> None:
+        """Press the button `label` of the notification on screen, through dunst's context menu
+        (its D-Bus ActionInvoked, as a click would send). Waits for a notification to be shown."""
+        (self.root / "config" / "dunst" / "pick").write_text(label, encoding="utf-8")
+        deadline = time.monotonic() + timeout
+        while self._dunstctl("count", "displayed").stdout.strip() in ("", "0"):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no notification on screen to press {label!r} on")
+            time.sleep(0.05)
+        self._dunstctl("context")
+
+    def _dunstctl(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["dunstctl", *args], capture_output=True, text=True, env=self.env)
 
     def xdotool(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(["xdotool", *args], capture_output=True, text=True, env=self.env)

@@ -441,6 +441,14 @@ def test_teach_my_expressions_then_not_right_from_the_menu(desktop, tray, profil
     corrected = app.wait_notification(lambda n: n["summary"] == "UniFER learned your expression")
     assert "this face showed sadness" in corrected["body"] and "3 examples" in corrected["body"]
     assert json.loads(profile_cli("status", "--format", "json").stdout)["per_label"]["sadness"] == 1
+
+    desktop.clear_notifications()  # closes what is shown: the next result is the only one on screen
+    app.trigger("webcam")
+    desktop.press_notification_button("Not right?")  # the result's own button
+    chooser = wait_for_window(desktop, "^Not right\\?$")
+    press(desktop, chooser, "4")  # surprise
+    from_button = app.wait_notification(lambda n: n["summary"] == "UniFER learned your expression")
+    assert "this face showed surprise" in from_button["body"] and "4 examples" in from_button["body"]
     output = app.stop()
     assert "sadness" not in output and "happiness" not in output  # what was learned stays out of the log
 
