@@ -579,3 +579,20 @@ def test_a_consent_dialog_that_cannot_open_is_said_from_the_report_too(apps, mon
     assert app.reports.on_correct("neutral").startswith("Nothing was stored")
     assert app.notifications.sent[-1].title == "Expression profile not created"
     assert "no display" in app.notifications.sent[-1].body and not profiles.added
+
+
+@pytest.mark.parametrize(
+    ("code", "title"),
+    [(0, "UniFER learned your expressions"), (1, "Teaching did not finish"), (3, "Nothing was stored"), (2, None)],
+)
+def test_how_a_teach_session_ended_is_said_and_only_its_last_line(apps, code, title):
+    """The window's exit code picks the notification; a cancel (2) is the user's own doing."""
+    import subprocess
+
+    app = make_app(FakePipeline())
+    apps.append(app)
+    script = f"print('teach: taking neutral'); print('teach: how it ended'); raise SystemExit({code})"
+    window = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    app._watch_teach(window)
+    sent = [(n.title, n.body) for n in app.notifications.sent]
+    assert sent == ([(title, "how it ended")] if title else [])

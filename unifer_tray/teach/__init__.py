@@ -32,7 +32,7 @@ PROMPTS = {
     "disgust": "disgust: nose wrinkled, upper lip raised",
     "anger": "anger: brows lowered and drawn together, lips pressed",
 }
-SAVED, CANCELLED, FAILED = 0, 2, 1  # the window's exit codes
+SAVED, FAILED, CANCELLED, NOTHING_KEPT = 0, 1, 2, 3  # the window's exit codes
 
 
 def open_window(profile: str) -> subprocess.Popen[str]:

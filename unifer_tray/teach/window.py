@@ -20,7 +20,7 @@ from ..live import LiveState, start_camera
 from ..pipeline import ModelError, Pipeline
 from ..profile.store import ProfileError, ProfileStore
 from ..report.annotate import annotate
-from . import CANCELLED, COUNTDOWN_SECONDS, FAILED, PROMPTS, SAVED, TITLE, TeachSession
+from . import CANCELLED, COUNTDOWN_SECONDS, FAILED, NOTHING_KEPT, PROMPTS, SAVED, TITLE, TeachSession
 
 PREVIEW_EVERY_MS = 40
 
@@ -152,7 +152,7 @@ def main(profile: str) -> int:
 
     def save(_event: object = None) -> None:
         if not session.kept:
-            outcome.update(message="teach: no expression was kept, nothing was stored")
+            outcome.update(code=NOTHING_KEPT, message="teach: no expression was kept, so nothing was stored")
         else:
             try:
                 stored = session.save(ProfileStore(), profile)

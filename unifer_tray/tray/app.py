@@ -312,6 +312,8 @@ class TrayApp:
         if code == teach.SAVED:
             self._notify(Notification("UniFER learned your expressions", last))
             self._update_menu()
+        elif code == teach.NOTHING_KEPT:
+            self._notify(Notification("Nothing was stored", last))
         elif code == teach.FAILED:
             self._notify(Notification("Teaching did not finish", last or "the session ended unexpectedly"))
 
