@@ -1,7 +1,7 @@
 """Re-create the README's screenshots on a headless desktop (Xvfb, dunst, trayer).
 
-usage: python docs/screenshots/make_screenshots.py   (needs scripts/install-desktop-test-deps.sh;
-the report shot also needs Debian's `chromium`)
+usage: python docs/screenshots/make_screenshots.py [teach]   (needs scripts/install-desktop-test-deps.sh;
+the report shot also needs Debian's `chromium`; `teach` makes only the teach session's shot)
 """
 
 from __future__ import annotations
@@ -119,5 +119,28 @@ def main() -> None:
         print("wrote", OUT / "report.png")
 
 
+def window_box(desktop: Desktop, name: str) -> tuple[int, int, int, int]:
+    found = desktop.xdotool("search", "--name", name).stdout.split()[0]
+    geometry = desktop.xdotool("getwindowgeometry", "--shell", found).stdout
+    values = dict(line.split("=") for line in geometry.split())
+    return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
+
+
+def teach() -> None:
+    """The teach session, a video file as the camera, after one picture was taken."""
+    with Desktop(1280, 800) as desktop, tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp) / "config.toml"
+        config.write_text(f'[camera]\nsource = "{ROOT / "tests" / "data" / "single_face.mp4"}"\n')
+        env = {**desktop.env, "UNIFER_CONFIG": str(config)}
+        session = subprocess.Popen([sys.executable, "-m", "unifer_tray.teach.window", "me"], env=env)
+        wait_for(desktop, "teach my expressions$")
+        time.sleep(2)
+        desktop.xdotool("search", "--name", "teach my expressions$", "windowfocus", "--sync", "key", "space")
+        time.sleep(4.5)  # the countdown, then the general reading of the frame taken
+        shot(env, "teach", window_box(desktop, "teach my expressions$"))
+        desktop.xdotool("key", "Escape")
+        session.wait(15)
+
+
 if __name__ == "__main__":
-    main()
+    teach() if sys.argv[1:] == ["teach"] else main()
