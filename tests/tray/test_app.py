@@ -149,9 +149,13 @@ class FakeProfiles:
         self.names = set(names)
         self.problem = problem
         self.added: list[tuple[str, list]] = []
+        self.reads = 0  # decryptions, each a keyring round trip in the real store
 
     def exists(self, name: str) -> bool:
         return name in self.names
+
+    def stamp(self, name: str):
+        return (len(self.added), 0) if name in self.names else None
 
     def check_keyring(self) -> None:
         from unifer_tray.profile.store import ProfileError
@@ -163,6 +167,7 @@ class FakeProfiles:
         from unifer_tray.profile.calibration import Calibration
         from unifer_tray.profile.store import ProfileError
 
+        self.reads += 1
         if self.problem:
             raise ProfileError(self.problem)
         return Calibration(name, (1.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.0))  # neutral up, happiness down
@@ -596,3 +601,20 @@ def test_how_a_teach_session_ended_is_said_and_only_its_last_line(apps, code, ti
     app._watch_teach(window)
     sent = [(n.title, n.body) for n in app.notifications.sent]
     assert sent == ([(title, "how it ended")] if title else [])
+
+
+def test_an_unchanged_profile_is_read_once_and_a_changed_one_again(apps):
+    pipeline = FakePipeline([one_face()])
+    profiles = FakeProfiles(("me",))
+    app = make_app(pipeline, profiles=profiles)
+    apps.append(app)
+    app.captures.camera = True
+    capture(app, Action.WEBCAM)
+    capture(app, Action.WEBCAM)
+    assert profiles.reads == 1 and all(p is not None for p in pipeline.profiles)
+    app.reports.on_correct("neutral")  # the profile file changes
+    capture(app, Action.WEBCAM)
+    assert profiles.reads == 2
+    profiles.names.clear()  # deleted (the CLI, or the menu)
+    capture(app, Action.WEBCAM)
+    assert pipeline.profiles[-1] is None

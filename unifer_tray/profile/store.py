@@ -124,6 +124,15 @@ class ProfileStore:
     def exists(self, name: str) -> bool:
         return self.path(name).exists()
 
+    def stamp(self, name: str) -> tuple[int, int] | None:
+        """(modification time in ns, size) of the profile's file, None if there is none: every
+        add replaces the file, so an unchanged stamp means an unchanged profile."""
+        try:
+            info = self.path(name).stat()
+        except FileNotFoundError:
+            return None
+        return info.st_mtime_ns, info.st_size
+
     def check_keyring(self) -> None:
         """Raises ProfileError (the "no secure keyring" refusal) before anything is asked or analysed."""
         try:

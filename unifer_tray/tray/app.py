@@ -101,6 +101,7 @@ class TrayApp:
         self.profiles = profiles or ProfileStore()
         self.last_webcam: Analysis | None = None  # the newest webcam result, for "Not right?" (memory only)
         self._profile_problem: str | None = None  # said once per reason, not at every capture
+        self._calibration: tuple[tuple[str, tuple[int, int]], Calibration] | None = None  # fitted, by file stamp
         self.supersede = Supersede()
         self.jobs: queue.Queue[Action | None] = queue.Queue(maxsize=1)
         self.overlay_open = threading.Event()
@@ -225,8 +226,13 @@ class TrayApp:
         """The user's profile if this kind of capture is read with it ([profile] apply_to); one
         that cannot be used is said once per reason, and the general reading stands."""
         apply_to, name = self.config.profile.apply_to, self.config.profile.name
-        if apply_to == "none" or (apply_to == "webcam" and kind != "webcam") or not self.profiles.exists(name):
+        if apply_to == "none" or (apply_to == "webcam" and kind != "webcam"):
             return None
+        stamp = self.profiles.stamp(name)  # None: no such profile (deleted, or never taught)
+        if stamp is None:
+            return None
+        if self._calibration is not None and self._calibration[0] == (name, stamp):
+            return self._calibration[1]  # unchanged since the last capture: no keyring round trip
         try:
             calibration = self.profiles.calibration(name)
         except ProfileError as exc:
@@ -235,6 +241,7 @@ class TrayApp:
                 self._notify(Notification("Expression profile not used", f"{exc}. Readings are the general model's."))
             return None
         self._profile_problem = None
+        self._calibration = ((name, stamp), calibration)
         return calibration
 
     def _consent_to_profile(self) -> bool:
