@@ -51,7 +51,7 @@ def add(store, args) -> int:
     files, problems = find_images(args.images)
     refused = [f"{path}: {message}" for path, message in problems]
     examples, notes = [], []
-    pipeline = Pipeline.from_config(None, min_face=args.min_face)
+    pipeline = Pipeline.from_config(None)
     for path in files:
         analysis = pipeline.analyze(path)
         if analysis.error:
@@ -133,9 +133,6 @@ def add_parser(sub) -> None:
     teach.add_argument("--label", type=_label, required=True, help=f"the expression shown: {', '.join(LABELS)}")
     named(teach)
     teach.add_argument("--yes", action="store_true", help="consent to a new profile without the interactive question")
-    teach.add_argument(
-        "--min-face", type=float, default=30.0, metavar="PX", help="smallest face side to look for (default 30)"
-    )
     teach.add_argument("images", nargs="+", type=Path, metavar="IMAGE", help="image files or folders")
     state = actions.add_parser("status", help="examples per label, when created, size, keyring")
     named(state)
