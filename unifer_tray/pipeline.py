@@ -27,6 +27,7 @@ from .vision.detector import SCREEN_SETTINGS
 if TYPE_CHECKING:  # the describe layer (ollama, httpx, pydantic) loads only when it is used
     from .describe import Describer
     from .profile.calibration import Calibration
+    from .profile.store import CalibrationCache
 
 ImageInput = str | Path | bytes | Image.Image | np.ndarray  # bytes: an encoded file (stdin)
 # "screen": interactive captures, detection within about 25 ms on a 1080p screen (faces from
@@ -204,6 +205,7 @@ class FrameStream:
 
 
 _shared: dict[tuple[float | None, bool], Pipeline] = {}
+_profiles: CalibrationCache | None = None
 
 
 def _shared_pipeline(min_face: float | None, describe: bool) -> Pipeline:
@@ -246,10 +248,18 @@ def analyze_image(
 
 
 def load_profile(name: str) -> Calibration:
-    """The named expression profile, fitted; raises profile.ProfileError with the reason."""
-    from .profile.store import ProfileStore
+    """The named expression profile, fitted; raises profile.ProfileError with the reason. Kept
+    while its file is unchanged, so `analyze_image(..., profile=)` in a loop reads the keyring once."""
+    from .profile.store import CalibrationCache, ProfileStore
 
-    return ProfileStore().calibration(name)
+    global _profiles
+    store = ProfileStore()
+    _profiles = _profiles or CalibrationCache()
+    calibration = _profiles.get(store, name)
+    if calibration is None:  # no such profile: says which there are (or, created meanwhile, reads it)
+        store.require(name)
+        calibration = store.calibration(name)
+    return calibration
 
 
 def analyze_images(

@@ -154,6 +154,9 @@ class FakeProfiles:
     def exists(self, name: str) -> bool:
         return name in self.names
 
+    def path(self, name: str) -> Path:
+        return Path("profiles") / f"{name}.profile"
+
     def stamp(self, name: str):
         return (len(self.added), 0) if name in self.names else None
 

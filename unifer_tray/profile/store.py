@@ -157,6 +157,10 @@ class ProfileStore:
         )
 
     def load(self, name: str) -> Profile:
+        return self._open(name)[0]
+
+    def _open(self, name: str) -> tuple[Profile, bytes]:
+        """The profile and its key (one keyring read serves an add's read and write)."""
         from cryptography.exceptions import InvalidTag
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -183,7 +187,7 @@ class ProfileStore:
             nonce = base64.b64decode(document["nonce"], validate=True)
             plain = AESGCM(key).decrypt(nonce, base64.b64decode(document["sealed"], validate=True), _aad(name))
             payload = json.loads(plain)
-            return Profile(
+            profile = Profile(
                 name=payload["name"],
                 created=float(payload["created"]),
                 examples=[Example(**example) for example in payload["examples"]],
@@ -193,6 +197,7 @@ class ProfileStore:
                 f"the profile '{name}' was changed outside UniFER (or its key in the keyring was replaced), so it "
                 f"is not trusted. Delete it with `unifer profile delete --profile {name}` and teach it again"
             ) from None
+        return profile, key
 
     def _key(self, name: str) -> bytes:
         try:
@@ -218,8 +223,7 @@ class ProfileStore:
             if example.label not in LABELS or len(example.features) != len(LABELS):
                 raise ValueError(f"not a profile example: {example}")
         if self.exists(name):
-            profile = self.load(name)
-            key = self._key(name)
+            profile, key = self._open(name)
         else:
             profile = Profile(name=check_name(name), created=self.clock())
             self.check_keyring()
@@ -279,3 +283,21 @@ class ProfileStore:
             "size_bytes": self.path(name).stat().st_size,
             "keyring": keys.backend_name(),
         }
+
+
+class CalibrationCache:
+    """The fitted profile, kept while its file is unchanged (every add replaces the file):
+    reading it is a keyring round trip, too slow to repeat for every capture or image."""
+
+    def __init__(self) -> None:
+        self._kept: tuple[tuple[Path, tuple[int, int]], Calibration] | None = None
+
+    def get(self, store: ProfileStore, name: str) -> Calibration | None:
+        """None if there is no such profile; ProfileError if it cannot be used."""
+        stamp = store.stamp(name)
+        if stamp is None:
+            return None
+        key = (store.path(name), stamp)
+        if self._kept is None or self._kept[0] != key:
+            self._kept = (key, store.calibration(name))
+        return self._kept[1]

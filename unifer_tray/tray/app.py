@@ -33,7 +33,7 @@ from ..hotkeys import Hotkeys
 from ..notify import Notification, Notifications
 from ..outcome import finish
 from ..private_files import write_private
-from ..profile.store import Example, ProfileError, ProfileStore
+from ..profile.store import CalibrationCache, Example, ProfileError, ProfileStore
 from ..report.server import ReportServer
 from ..resources.icons import icon_image
 from ..supersede import Supersede
@@ -101,7 +101,7 @@ class TrayApp:
         self.profiles = profiles or ProfileStore()
         self.last_webcam: Analysis | None = None  # the newest webcam result, for "Not right?" (memory only)
         self._profile_problem: str | None = None  # said once per reason, not at every capture
-        self._calibration: tuple[tuple[str, tuple[int, int]], Calibration] | None = None  # fitted, by file stamp
+        self._calibrations = CalibrationCache()
         self.supersede = Supersede()
         self.jobs: queue.Queue[Action | None] = queue.Queue(maxsize=1)
         self.overlay_open = threading.Event()
@@ -228,20 +228,14 @@ class TrayApp:
         apply_to, name = self.config.profile.apply_to, self.config.profile.name
         if apply_to == "none" or (apply_to == "webcam" and kind != "webcam"):
             return None
-        stamp = self.profiles.stamp(name)  # None: no such profile (deleted, or never taught)
-        if stamp is None:
-            return None
-        if self._calibration is not None and self._calibration[0] == (name, stamp):
-            return self._calibration[1]  # unchanged since the last capture: no keyring round trip
         try:
-            calibration = self.profiles.calibration(name)
+            calibration = self._calibrations.get(self.profiles, name)  # None: deleted, or never taught
         except ProfileError as exc:
             if str(exc) != self._profile_problem:
                 self._profile_problem = str(exc)
                 self._notify(Notification("Expression profile not used", f"{exc}. Readings are the general model's."))
             return None
         self._profile_problem = None
-        self._calibration = ((name, stamp), calibration)
         return calibration
 
     def _consent_to_profile(self) -> bool:
