@@ -469,6 +469,14 @@ def test_a_dialog_that_cannot_open_is_a_notification(apps, monkeypatch):
     assert app.notifications.sent[1].title == "Capture failed"
 
 
+def webcam_app(apps: list[TrayApp], pipeline: FakePipeline, **options) -> TrayApp:
+    """A tray with a camera plugged in (make_app's options), stopped after the test."""
+    app = make_app(pipeline, **options)
+    apps.append(app)
+    app.captures.camera = True
+    return app
+
+
 def capture(app: TrayApp, action: Action) -> None:
     count = len(app.notifications.sent)
     app.trigger(action)
@@ -482,9 +490,7 @@ def capture(app: TrayApp, action: Action) -> None:
 def test_the_profile_reads_the_captures_the_setting_names(apps, apply_to, webcam_adapted, screen_adapted):
     """Screen captures show other people: read with the user's profile only if they chose "all"."""
     pipeline = FakePipeline([one_face()])
-    app = make_app(pipeline, profiles=FakeProfiles(("me",)), apply_to=apply_to)
-    apps.append(app)
-    app.captures.camera = True
+    app = webcam_app(apps, pipeline, profiles=FakeProfiles(("me",)), apply_to=apply_to)
     capture(app, Action.WEBCAM)
     capture(app, Action.SCREEN)
     assert [profile is not None for profile in pipeline.profiles] == [webcam_adapted, screen_adapted]
@@ -492,9 +498,7 @@ def test_the_profile_reads_the_captures_the_setting_names(apps, apply_to, webcam
 
 def test_without_a_profile_nothing_is_applied_and_nothing_is_said(apps):
     pipeline = FakePipeline([one_face()])
-    app = make_app(pipeline, apply_to="all")
-    apps.append(app)
-    app.captures.camera = True
+    app = webcam_app(apps, pipeline, apply_to="all")
     capture(app, Action.WEBCAM)
     assert pipeline.profiles == [None] and len(app.notifications.sent) == 1
 
@@ -502,9 +506,7 @@ def test_without_a_profile_nothing_is_applied_and_nothing_is_said(apps):
 def test_an_unusable_profile_is_said_once_and_the_general_reading_still_arrives(apps):
     pipeline = FakePipeline([one_face()])
     profiles = FakeProfiles(("me",), problem="the key of the profile 'me' is missing from the keyring")
-    app = make_app(pipeline, profiles=profiles)
-    apps.append(app)
-    app.captures.camera = True
+    app = webcam_app(apps, pipeline, profiles=profiles)
     capture(app, Action.WEBCAM)
     capture(app, Action.WEBCAM)
     titles = [n.title for n in app.notifications.sent]
@@ -518,9 +520,7 @@ def test_not_right_on_a_webcam_result_teaches_the_profile_from_the_general_readi
 
     pipeline = FakePipeline([one_face()])
     profiles = FakeProfiles(("me",))
-    app = make_app(pipeline, profiles=profiles)
-    apps.append(app)
-    app.captures.camera = True
+    app = webcam_app(apps, pipeline, profiles=profiles)
     capture(app, Action.WEBCAM)
     result = app.notifications.sent[-1]
     assert result.on_correct is not None and "Not right?" in app.reports.pages[-1]
@@ -547,9 +547,7 @@ def test_not_right_without_a_profile_asks_consent_first(apps, monkeypatch):
     asked: list[str] = []
     monkeypatch.setattr(dialogs, "ask_yes_no", lambda title, text: asked.append(text) or False)
     profiles = FakeProfiles()
-    app = make_app(FakePipeline([one_face()]), profiles=profiles)
-    apps.append(app)
-    app.captures.camera = True
+    app = webcam_app(apps, FakePipeline([one_face()]), profiles=profiles)
     capture(app, Action.WEBCAM)
     assert app.reports.on_correct("neutral") == "Nothing was stored: the expression profile was not created."
     assert not profiles.added and "expression profile named 'me'" in asked[0]
@@ -563,9 +561,7 @@ def test_without_a_secure_keyring_no_consent_is_asked_and_nothing_is_stored(apps
 
     monkeypatch.setattr(dialogs, "ask_yes_no", lambda title, text: pytest.fail("asked without a keyring"))
     profiles = FakeProfiles(problem="no secure keyring is available (found: keyring.backends.fail.Keyring)")
-    app = make_app(FakePipeline([one_face()]), profiles=profiles)
-    apps.append(app)
-    app.captures.camera = True
+    app = webcam_app(apps, FakePipeline([one_face()]), profiles=profiles)
     capture(app, Action.WEBCAM)
     assert app.reports.on_correct("neutral") == "Nothing was stored: the expression profile was not created."
     assert app.notifications.sent[-1].title == "Expression profile not created"
@@ -580,9 +576,7 @@ def test_a_consent_dialog_that_cannot_open_is_said_from_the_report_too(apps, mon
 
     monkeypatch.setattr(dialogs, "ask_yes_no", no_tk)
     profiles = FakeProfiles()
-    app = make_app(FakePipeline([one_face()]), profiles=profiles)
-    apps.append(app)
-    app.captures.camera = True
+    app = webcam_app(apps, FakePipeline([one_face()]), profiles=profiles)
     capture(app, Action.WEBCAM)
     assert app.reports.on_correct("neutral").startswith("Nothing was stored")
     assert app.notifications.sent[-1].title == "Expression profile not created"
@@ -609,9 +603,7 @@ def test_how_a_teach_session_ended_is_said_and_only_its_last_line(apps, code, ti
 def test_an_unchanged_profile_is_read_once_and_a_changed_one_again(apps):
     pipeline = FakePipeline([one_face()])
     profiles = FakeProfiles(("me",))
-    app = make_app(pipeline, profiles=profiles)
-    apps.append(app)
-    app.captures.camera = True
+    app = webcam_app(apps, pipeline, profiles=profiles)
     capture(app, Action.WEBCAM)
     capture(app, Action.WEBCAM)
     assert profiles.reads == 1 and all(p is not None for p in pipeline.profiles)
