@@ -85,12 +85,12 @@ SPECS = {
         "(TF.js fixed them). Anchors: per stride-16 cell 2, per stride-32 cell 6, centred. Outputs: scores "
         "and 16 regressors (box cx, cy, w, h + 6 keypoints: right eye, left eye, nose, mouth, right ear, "
         "left ear) for 512 anchors at stride 16 (2 per cell) and 384 at stride 32 (6 per cell) at 256x256; "
-        "sigmoid and NMS are done by unifer_tray.vision. Its 24-channel layers are padded with zero "
-        "channels to 32 after conversion (no output changes): onnxruntime's blocked layout takes "
-        "channels in blocks of 8 or 16 (AVX-512), and padded, a 1080p screenshot is detected about 7 % faster.",
+        "sigmoid and NMS are done by unifer_tray.vision. Rewritten for onnxruntime's blocked channel layout "
+        "after conversion (blocked_layout: 24-channel layers widened to 32 with zero channels, the two "
+        "channel Pads as identity 1x1 convs; outputs unchanged): a pass takes 17 % less time.",
         extra={
             "outputs": ["scores_16", "scores_32", "regressors_16", "regressors_32"],
-            "pad_channels": {"from": 24, "to": 32},
+            "blocked_layout": {"narrow": 24, "wide": 32},
         },
     ),
     "faceapi_expression": Spec(
@@ -258,17 +258,23 @@ def make_dimensions_dynamic(model) -> None:
             value.type.tensor_type.shape.dim[index].dim_param = name
 
 
-def pad_channels(model, narrow: int, wide: int) -> None:
-    """Widen every `narrow`-channel layer to `wide` channels of zeros.
+def for_blocked_layout(model, narrow: int, wide: int) -> None:
+    """Make every layer run in onnxruntime's blocked channel layout; no output changes.
 
-    onnxruntime runs convolutions in a blocked channel layout (blocks of 8, or 16 with AVX-512)
-    and falls back to reordering tensors around layers whose channels are not a multiple of the
-    block. The added channels have zero weights and zero bias, so they stay zero through every
-    depthwise conv, ReLU and residual Add, and the channel Pads that widen the residual path pad
-    by less: every output is unchanged (up to float summation order).
+    onnxruntime runs convolutions in blocks of 8 channels (16 with AVX-512) and reorders tensors
+    around any layer it cannot block: here the `narrow`-channel layers (24 is not a multiple of
+    16) and everything after the two channel Pads that widen the residual path. So the narrow
+    layers get `wide - narrow` extra channels of zero weights and zero bias (they stay zero
+    through every depthwise conv, ReLU and residual Add), and each channel Pad becomes a 1x1
+    conv with identity weights, which blocks and lets the Adds and ReLUs after it fuse into
+    their convs. At 256x256 a pass takes 17 % less time; the outputs differ by float rounding.
     """
-    from onnx import numpy_helper
+    import onnx
+    from onnx import helper, numpy_helper
 
+    del model.graph.value_info[:]  # tf2onnx's, from before make_dimensions_dynamic
+    inferred = onnx.shape_inference.infer_shapes(model).graph.value_info
+    channels = {value.name: value.type.tensor_type.shape.dim[1].dim_value for value in inferred}
     initializers = {init.name: init for init in model.graph.initializer}
 
     def widened(name: str, axis: int) -> None:
@@ -291,13 +297,22 @@ def pad_channels(model, narrow: int, wide: int) -> None:
                     widened(node.input[2], axis=0)
                 if group is not None:
                     group.i = wide
-        elif node.op_type == "Pad":
-            pads = numpy_helper.to_array(initializers[node.input[1]]).copy()
-            channel_end = len(pads) // 2 + 1  # NCHW: pads are [begins..., ends...]
-            if pads[channel_end] == narrow:  # the residual path widened from `narrow` channels
-                pads[channel_end] = 2 * narrow - wide
-                initializers[node.input[1]].CopyFrom(numpy_helper.from_array(pads, node.input[1]))
-    del model.graph.value_info[:]  # shapes inferred before the padding
+    for index, node in enumerate(list(model.graph.node)):
+        if node.op_type != "Pad":
+            continue
+        # Real channels come first and the pad's zeros after, so an identity on the input's
+        # channels (the widened zero channels included) gives the same layout.
+        before, after = channels[node.input[0]], channels[node.output[0]]
+        before += (wide - narrow) * (before == narrow)
+        identity = np.zeros((after, before, 1, 1), np.float32)
+        identity[np.arange(before), np.arange(before)] = 1.0
+        name = f"{node.name}_identity"
+        model.graph.initializer.remove(initializers.pop(node.input[1]))
+        model.graph.initializer.append(numpy_helper.from_array(identity, name))
+        model.graph.node.remove(node)
+        model.graph.node.insert(
+            index, helper.make_node("Conv", [node.input[0], name], list(node.output), name=name, kernel_shape=[1, 1])
+        )
 
 
 def convert_tfjs(spec: Spec, output: Path, output_order: list[str]) -> float:
@@ -332,8 +347,8 @@ def convert_tfjs(spec: Spec, output: Path, output_order: list[str]) -> float:
             value.name = renames.get(value.name, value.name)
     if spec.input_shape[1] == "H":
         make_dimensions_dynamic(model)
-    if "pad_channels" in spec.extra:
-        pad_channels(model, spec.extra["pad_channels"]["from"], spec.extra["pad_channels"]["to"])
+    if "blocked_layout" in spec.extra:
+        for_blocked_layout(model, **spec.extra["blocked_layout"])
     onnx.save(model, output)
 
     pixels = test_inputs(spec.input_shape)
@@ -466,7 +481,7 @@ def manifest_entry(spec: Spec, output: Path, max_abs_diff: float) -> dict:
     }
     if spec.notes:
         entry["notes"] = spec.notes
-    for key in ("outputs", "crop", "pad_channels"):
+    for key in ("outputs", "crop", "blocked_layout"):
         if key in spec.extra:
             entry[key] = spec.extra[key]
     return entry
