@@ -110,7 +110,8 @@ SPECS = {
         extra={"crop": crop_protocol(mirror=True)},
         notes="Weights only in the package: the graph (4 dense blocks of separable convs, "
         "avg-pool, fc 256->7, softmax) is rebuilt here from face-api's source; the per-channel "
-        "mean subtraction and /255 of face-api are inside the ONNX graph, so it takes RGB 0..255.",
+        "mean subtraction and /255 of face-api are inside the ONNX graph (after the layout Transpose, "
+        "where onnxruntime does them 15x faster), so it takes RGB 0..255.",
     ),
     "mini_xception": Spec(
         name="mini_xception",
@@ -315,6 +316,36 @@ def for_blocked_layout(model, narrow: int, wide: int) -> None:
         )
 
 
+def normalise_after_transpose(model) -> None:
+    """Move the leading per-channel normalisation, Sub(mean of 3) then Mul(scale), behind the
+    NHWC -> NCHW Transpose that tf2onnx puts before the first conv.
+
+    onnxruntime broadcasts a 3-value constant over the last axis of an NHWC tensor slowly
+    (0.3 ms, a tenth of face-api's run); over the channel axis of NCHW, 0.02 ms. Same arithmetic, so
+    the outputs are identical.
+    """
+    from onnx import helper, numpy_helper
+
+    sub, mul, transpose = model.graph.node[:3]
+    if (sub.op_type, mul.op_type, transpose.op_type) != ("Sub", "Mul", "Transpose"):
+        raise RuntimeError("unexpected graph start: expected Sub, Mul, Transpose")
+    initializers = {init.name: init for init in model.graph.initializer}
+    mean = numpy_helper.to_array(initializers[sub.input[1]])
+    model.graph.initializer.remove(initializers[sub.input[1]])
+    model.graph.initializer.append(numpy_helper.from_array(mean.reshape(1, -1, 1, 1), "channel_mean"))
+    perm = next(a.ints for a in transpose.attribute if a.name == "perm")
+    for node in (sub, mul, transpose):
+        model.graph.node.remove(node)
+    reordered = [
+        helper.make_node("Transpose", [sub.input[0]], ["input_nchw"], perm=list(perm), name="to_nchw"),
+        helper.make_node("Sub", ["input_nchw", "channel_mean"], ["centred"], name="centre"),
+        helper.make_node("Mul", ["centred", mul.input[1]], [transpose.output[0]], name="scale"),
+    ]
+    for index, node in enumerate(reordered):
+        model.graph.node.insert(index, node)
+    del model.graph.value_info[:]
+
+
 def convert_tfjs(spec: Spec, output: Path, output_order: list[str]) -> float:
     import onnx
 
@@ -435,9 +466,13 @@ def build_faceapi_expression(spec: Spec, output: Path) -> float:
         logits = tf.matmul(tf.reshape(x, [-1, 256]), w["fc/weights"]) + w["fc/bias"]
         return tf.nn.softmax(logits, name="probabilities")
 
-    tf2onnx.convert.from_function(
-        expression_net, input_signature=expression_net.input_signature, opset=OPSET, output_path=str(output)
+    import onnx
+
+    model, _ = tf2onnx.convert.from_function(
+        expression_net, input_signature=expression_net.input_signature, opset=OPSET
     )
+    normalise_after_transpose(model)
+    onnx.save(model, output)
     pixels = test_inputs(spec.input_shape)
     ours = onnx_outputs(output, pixels)[0]
     reference = tfjs_reference("faceapi-expression", model_dir, pixels, [ours.shape])[0]
