@@ -6,7 +6,7 @@ wrong ("no face") and is listed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,10 +143,11 @@ class Evaluation:
         return "\n".join(lines)
 
 
-def evaluate(items: Iterable[tuple[Path, str]], analyze: Callable[[Path], Analysis]) -> Evaluation:
+def evaluate(scored: Iterable[tuple[str, Analysis]]) -> Evaluation:
+    """The figures of (true label, analysis) pairs."""
     result = Evaluation()
-    for path, truth in items:
-        result.add(truth, analyze(path))
+    for truth, analysis in scored:
+        result.add(truth, analysis)
     return result
 
 

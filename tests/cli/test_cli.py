@@ -206,6 +206,14 @@ def test_eval_errors_and_json(labelled_set):
     assert {e["predicted"] for e in document["errors"]} == {"sadness", "no face"}
 
 
+def test_eval_over_processes_gives_the_same_figures(labelled_set):
+    documents = [
+        json.loads(unifer("eval", labelled_set, "--format", "json", "--jobs", jobs).stdout) for jobs in ("1", "3")
+    ]
+    assert documents[0]["scored"] == 6
+    assert documents[0] == documents[1]
+
+
 def test_batch_over_processes_keeps_input_order(data_dir):
     names = ["multi_face.jpg", "single_face.jpg", "free-mountain-vector-01.jpg", "0-f1-su-ph.jpg", "missing.jpg"]
     runs = [

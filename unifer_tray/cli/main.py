@@ -217,16 +217,23 @@ def run_eval(args: argparse.Namespace) -> int:
         return ExitCode.USAGE
     for name in ignored:
         print(f"unifer eval: warning: folder {name!r} is not a known label; its images are not scored", file=sys.stderr)
+    from ..pipeline import analyze_many
+
     profile = _profile(args)
-    pipeline = _pipeline(args)
-    whole = args.faces == "whole"
+    analyses = analyze_many(
+        [path for path, _ in items],
+        jobs=args.jobs,
+        whole=args.faces == "whole",
+        min_face=args.min_face,
+        threads=args.threads,
+        profile=profile,
+    )
+    scored = []
     with _progress(len(items), "evaluating") as bar:
-
-        def analyze(path: Path):
+        for (_, truth), (analysis, _) in zip(items, analyses, strict=True):
+            scored.append((truth, analysis))
             bar.update()
-            return pipeline.analyze(path, whole=whole, profile=profile)
-
-        result = evaluate(items, analyze)
+    result = evaluate(scored)
     if args.format == "json":
         import json
 
@@ -325,6 +332,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="read faces with your expression profile NAME (see `unifer profile`); each face keeps the general "
         "reading in base_expression and base_probabilities",
     )
+    common.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="processes for a batch, each loading the models once (default: the number of cores); "
+        "results keep the input order",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     analyze = sub.add_parser("analyze", parents=[common], help="analyse image files and folders")
@@ -364,14 +379,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument(
         "--timeline", type=Path, metavar="PNG", help="videos: draw each person's expressions over time to PNG"
-    )
-    analyze.add_argument(
-        "--jobs",
-        type=_positive_int,
-        default=os.cpu_count() or 1,
-        metavar="N",
-        help="processes for a batch, each loading the models once (default: the number of cores); "
-        "results keep the input order",
     )
     analyze.set_defaults(handler=run_analyze)
 
