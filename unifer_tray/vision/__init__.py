@@ -53,7 +53,7 @@ class FaceAnalyzer:
                 if detections
                 else np.zeros((0,))
             )
-            sides = [max(d.box[2], d.box[3]) for d in detections]
+            sides = [max(d.extent[2], d.extent[3]) for d in detections]
         detected = time.perf_counter()
         probabilities = self.ensemble.classify(crops, np.array(sides))
         classified = time.perf_counter()

@@ -36,9 +36,12 @@ CONTAINED_SHARE = 0.6  # a detection with this share of its area inside a larger
 
 @dataclass(frozen=True)
 class Detection:
-    box: tuple[float, float, float, float]  # x, y, width, height in image pixels
+    box: tuple[float, float, float, float]  # x, y, width, height in image pixels, inside the image
     score: float
     keypoints: np.ndarray  # 6 x 2: right eye, left eye, nose, mouth, right ear, left ear
+    # The face's box as detected, before clipping to the image: a region dragged tighter than the
+    # face cuts the box, not the face. Crops and the face's size come from it.
+    extent: tuple[float, float, float, float]
 
     @property
     def area(self) -> float:
@@ -123,14 +126,15 @@ FIXED_CANVASES = ((TRAINED_SIZE, TRAINED_SIZE), (ZOOMED_OUT_CANVAS, ZOOMED_OUT_C
 
 
 def _clipped(box: np.ndarray, points: np.ndarray, score: float, shape: tuple[int, ...]) -> Detection | None:
-    """The detection with its box clipped to the image (NMS ran on the unclipped boxes); None
-    when almost nothing of it is inside."""
+    """The detection with its box clipped to the image (NMS ran on the unclipped boxes, and the
+    unclipped one stays its extent); None when almost nothing of it is inside."""
     height, width = shape[:2]
     x1, y1 = max(0.0, box[0]), max(0.0, box[1])
     x2, y2 = min(float(width), box[2]), min(float(height), box[3])
     if x2 - x1 < 2 or y2 - y1 < 2:
         return None
-    return Detection((x1, y1, x2 - x1, y2 - y1), score, points)
+    extent = (float(box[0]), float(box[1]), float(box[2] - box[0]), float(box[3] - box[1]))
+    return Detection((x1, y1, x2 - x1, y2 - y1), score, points, extent)
 
 
 class FaceDetector:

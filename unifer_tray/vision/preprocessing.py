@@ -25,8 +25,13 @@ def eye_angle(detection: Detection) -> float:
 
 
 def aligned_crop(rgb: np.ndarray, detection: Detection, margin: float, size: int = CROP_SIZE) -> np.ndarray:
-    """Square crop around the face, rotated so the eyes are level, resized to size x size."""
-    x, y, w, h = detection.box
+    """Square crop around the face, rotated so the eyes are level, resized to size x size.
+
+    Cut around the face's unclipped extent: where a tight region cut the face off, the crop is
+    black there (as where it leaves the image anywhere) rather than shifted and shrunk onto what
+    is left (benchmarks/bench_framing.py --dense: the most common label in 95.7 % of regions
+    around the posed faces instead of 94.7 %)."""
+    x, y, w, h = detection.extent
     centre_x, centre_y = x + w / 2, y + h / 2
     side = max(w, h) * margin
     # Cut a window large enough for any rotation, shrink big faces by an integer factor with
