@@ -13,6 +13,7 @@ import pytest
 from unifer_tray.imaging import load_rgb
 from unifer_tray.pipeline import Pipeline
 from unifer_tray.vision.detector import SCREEN_SETTINGS
+from unifer_tray.vision.preprocessing import aligned_crop
 
 REGION_SCALES = (1.0, 1.2, 1.5, 2.0)
 # photo: its label; the posed anger and disgust photos are left out on purpose: every net reads
@@ -94,3 +95,21 @@ def test_shouting_soldier_is_found_once(pipeline, data_dir):
     faces = pipeline.analyze(data_dir / "BWPictureHuman.jpg").faces
     assert len(faces) == 1
     assert faces[0].confidence < 0.8  # reported as doubtful, not as a clear reading
+
+
+def test_a_region_cut_inside_the_face_is_cropped_around_the_whole_face(screen_pipeline, data_dir):
+    """A region 0.9x the face box cuts the face: the reported box stays inside the region, the
+    crop is centred on the face at its size, black where the region ends (not shrunk onto the part
+    that is left, which read this surprise face as anger)."""
+    rgb = load_rgb(data_dir / "0-f1-su-ph.jpg")
+    (face,) = screen_pipeline.analyze(rgb).faces
+    cut = region(rgb, face.box, 0.9)
+    (detection,) = screen_pipeline.analyzer.detector.detect(cut)
+    x, y, w, h = detection.box
+    assert x >= 0 and y >= 0 and x + w <= cut.shape[1] and y + h <= cut.shape[0]
+    ex, ey, ew, _ = detection.extent
+    assert min(ex, ey) < -0.02 * ew and ew > w  # the face goes on beyond the region
+    crop = aligned_crop(cut, detection, screen_pipeline.analyzer.ensemble.margin)
+    assert (crop[:3] == 0).all() and crop[crop.shape[0] // 2].any()  # black above the cut, face within
+    (read,) = screen_pipeline.analyze(cut).faces
+    assert read.expression == "surprise"
