@@ -1,12 +1,13 @@
 """Whole-process batch speed against the `fer` package (printed, never asserted).
 
-usage: python benchmarks/bench_batch.py [--fer-python PATH] [--count 213]
+usage: python benchmarks/bench_batch.py [--fer-python PATH] [--count 213] [--repeat 5]
 
 Makes COUNT posed-style 256x256 face photos (the test photos' faces, re-framed, rescaled and
 mirrored at random) in a temporary folder, then times, process start to last result, import
 included: `unifer analyze FOLDER --format jsonl` with --jobs 1 and with the default (one process
 per core), and `fer` (TensorFlow mini-Xception + Haar, benchmarks/fer_baseline.py) in the
-interpreter given by --fer-python (a venv with `pip install fer`).
+interpreter given by --fer-python (a venv with `pip install fer`), in rounds that run each command
+once in turn; prints the medians and each round's ratio.
 """
 
 from __future__ import annotations
@@ -46,39 +47,40 @@ def make_photos(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def wall(command: list[str], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def seconds(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, capture_output=True, check=True)
+    return time.perf_counter() - start
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fer-python", help="python of a venv with the `fer` package")
     parser.add_argument("--count", type=int, default=213)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     unifer = str(Path(sys.executable).with_name("unifer"))
     with tempfile.TemporaryDirectory() as tmp:
         paths = make_photos(Path(tmp), args.count)
-        print(f"{args.count} posed 256x256 face photos, whole process (import included), median of {args.repeat}")
-        ours = {}
-        for jobs in ("1", None):
-            command = [unifer, "analyze", tmp, "--format", "jsonl", *(["--jobs", jobs] if jobs else [])]
-            ours[jobs or "default"] = wall(command, args.repeat)
-            print(f"  unifer --jobs {jobs or 'default (one per core)'}: {ours[jobs or 'default']:.2f} s")
+        commands = {
+            "unifer --jobs 1": [unifer, "analyze", tmp, "--format", "jsonl", "--jobs", "1"],
+            "unifer (one process per core)": [unifer, "analyze", tmp, "--format", "jsonl"],
+        }
         if args.fer_python:
-            theirs = wall(
-                [args.fer_python, str(ROOT / "benchmarks" / "fer_baseline.py"), *map(str, paths)], args.repeat
-            )
-            print(f"  fer: {theirs:.2f} s")
-            print(
-                f"  unifer is {theirs / ours['default']:.1f}x faster than fer (default jobs), "
-                f"{theirs / ours['1']:.1f}x with one process"
-            )
+            commands["fer"] = [args.fer_python, str(ROOT / "benchmarks" / "fer_baseline.py"), *map(str, paths)]
+        # Rounds run every command in turn, so a slow minute of a shared machine slows all of them
+        # and the per-round ratios stay fair; medians over the rounds.
+        rounds = [{name: seconds(command) for name, command in commands.items()} for _ in range(args.repeat)]
+        print(f"{args.count} posed 256x256 face photos, whole process (import included), {args.repeat} rounds")
+        for name in commands:
+            print(f"  {name}: {statistics.median(r[name] for r in rounds):.2f} s")
+        if args.fer_python:
+            for name in list(commands)[:2]:
+                ratios = sorted(r["fer"] / r[name] for r in rounds)
+                print(
+                    f"  fer / {name}: median {statistics.median(ratios):.1f}x "
+                    f"(rounds {', '.join(f'{ratio:.1f}' for ratio in ratios)})"
+                )
 
 
 if __name__ == "__main__":
