@@ -56,11 +56,10 @@ def check_ollama() -> Check:
     import time
 
     import httpx
-    import ollama
 
     from .config import ConfigError, load_config
     from .describe import Describer, HostError, resolve_host
-    from .describe.client import guarded_client, server_version
+    from .describe.client import guarded_client, ollama, server_version
     from .describe.describer import DescribeFailed
     from .describe.reply import ReplyTooLarge
 

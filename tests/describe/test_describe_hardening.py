@@ -141,3 +141,47 @@ def test_doctor_and_the_cli_explain_a_malformed_ollama_host(monkeypatch, tmp_pat
     assert main(["analyze", "--describe", "--format", "json", str(data_dir / "single_face.jpg")]) == 0
     out = capsys.readouterr().out
     assert '"status": "fallback"' in out and "not a valid address" in out
+
+
+@pytest.mark.parametrize("value", ["::", "http://127.0.0.1:1143x"])
+def test_a_fresh_cli_with_an_odd_ollama_host_gives_the_reading_and_a_reason(value, tmp_path, data_dir):
+    """In a new process, where importing `ollama` itself reads OLLAMA_HOST (it used to raise)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "OLLAMA_HOST": value, "UNIFER_CONFIG": str(tmp_path / "config.toml")}
+    command = "import sys; from unifer_tray.cli.main import main; sys.exit(main(sys.argv[1:]))"
+    image = str(data_dir / "single_face.jpg")
+    result = subprocess.run(
+        [sys.executable, "-c", command, "analyze", "--describe", "--format", "json", image],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    (analysis,) = json.loads(result.stdout)
+    assert analysis["faces"][0]["expression"] == "happiness"
+    assert analysis["description"]["status"] == "fallback" and analysis["description"]["reason"]
+    assert os.environ.get("OLLAMA_HOST") != value  # the test process itself was left alone
+
+
+def test_ollama_is_imported_only_inside_describe_after_its_guard():
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).parents[2] / "unifer_tray"
+    importers = []
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            if any(name.split(".")[0] == "ollama" for name in names):
+                importers.append(path.relative_to(package).as_posix())
+    assert importers and all(name.startswith("describe/") for name in importers)
+    first = ast.parse((package / "describe" / "__init__.py").read_text(encoding="utf-8")).body[1]
+    assert isinstance(first, ast.ImportFrom) and [a.name for a in first.names] == ["client"]

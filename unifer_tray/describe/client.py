@@ -6,17 +6,29 @@
 - No response may grow past MAX_RESPONSE_BYTES, and none may still be arriving after the
   deadline: the body is checked chunk by chunk as it streams in, so a huge or trickling reply
   is cut off instead of buffered or waited for.
+- This is the one module that imports `ollama` (the package's __init__ imports it first): the
+  library builds a default client from $OLLAMA_HOST at import and raises on values it cannot
+  parse ("::", a port with letters). We never use that client (every call goes through
+  `guarded_client` with the host `resolve_host` checked and explained), so the variable is
+  hidden while it imports.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 
 import httpx
-import ollama
 
 from .reply import ReplyTooLarge
+
+_host_setting = os.environ.pop("OLLAMA_HOST", None)
+try:
+    import ollama
+finally:
+    if _host_setting is not None:
+        os.environ["OLLAMA_HOST"] = _host_setting
 
 MAX_RESPONSE_BYTES = 4_000_000  # /api/show carries licence texts; a chat reply is capped lower
 
