@@ -7,6 +7,12 @@ from pathlib import Path
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif", ".jfif", ".ppm", ".pgm"})
 
+# The only decoders Pillow may use, whatever a file's name or first bytes claim: Pillow otherwise
+# picks one from the content, and some (EPS runs Ghostscript) are no place for a hostile file.
+# (JPEG includes MPO, the variant many phone cameras write.)
+PILLOW_FORMATS = ("JPEG", "PNG", "WEBP", "BMP", "TIFF", "GIF", "PPM")
+UNSUPPORTED = "not an image, or an unsupported format (UniFER reads JPEG, PNG, WebP, BMP, TIFF, GIF and PPM/PGM)"
+
 VIDEO_SUFFIXES = frozenset({".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm"})
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from .formats import IMAGE_SUFFIXES, VIDEO_SUFFIXES
+from .formats import IMAGE_SUFFIXES, PILLOW_FORMATS, UNSUPPORTED, VIDEO_SUFFIXES
 
 # Larger than three 4K monitors side by side (25 Mpx), far below what would exhaust memory:
 # any image under it is converted in bands, so the peak stays under about 800 MB whatever its
@@ -53,12 +53,12 @@ def open_image(source: Path | bytes, max_pixels: int = MAX_PIXELS) -> Image.Imag
     try:
         with warnings.catch_warnings():  # our own limit below speaks for itself
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(path)
+            image = Image.open(path, formats=PILLOW_FORMATS)
     except Image.DecompressionBombError:
         limit = 2 * (Image.MAX_IMAGE_PIXELS or 0) / 1e6
         raise ImageError(f"image too large: over {limit:.0f} Mpx; {too_large}") from None
     except UnidentifiedImageError:
-        raise ImageError("not an image, or a format Pillow cannot read") from None
+        raise ImageError(UNSUPPORTED) from None
     except ValueError as exc:  # e.g. a PNG text chunk that would decompress to gigabytes
         raise ImageError(f"the image's metadata is malformed or too large ({exc})") from None
     except OSError as exc:

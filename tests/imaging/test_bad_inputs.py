@@ -212,3 +212,19 @@ def test_every_exif_orientation_is_made_upright_as_pillow_would(tmp_path, orient
     with Image.open(path) as image:
         expected = np.asarray(ImageOps.exif_transpose(image).convert("RGB"))
         assert np.array_equal(to_rgb(image), expected)
+
+
+def test_a_postscript_file_named_jpg_is_refused_without_ghostscript(tmp_path, monkeypatch):
+    """Pillow picks its decoder from the content: an EPS named photo.jpg would reach Ghostscript."""
+    marker = tmp_path / "gs-ran"
+    fake_gs = tmp_path / "bin" / "gs"
+    fake_gs.parent.mkdir()
+    fake_gs.write_text(f"#!/bin/sh\ntouch {marker}\nexit 1\n")
+    fake_gs.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake_gs.parent}{os.pathsep}{os.environ['PATH']}")
+    photo = tmp_path / "photo.jpg"
+    Image.new("RGB", (16, 16), "white").save(photo, "EPS")
+    assert photo.read_bytes().startswith(b"%!PS")
+    with pytest.raises(ImageError, match="unsupported format"):
+        load_rgb(photo)
+    assert not marker.exists()
