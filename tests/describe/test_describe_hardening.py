@@ -185,3 +185,42 @@ def test_ollama_is_imported_only_inside_describe_after_its_guard():
     assert importers and all(name.startswith("describe/") for name in importers)
     first = ast.parse((package / "describe" / "__init__.py").read_text(encoding="utf-8")).body[1]
     assert isinstance(first, ast.ImportFrom) and [a.name for a in first.names] == ["client"]
+
+
+def test_a_compressed_answer_is_refused_before_it_inflates(group):
+    """0.4 MB of gzip would inflate to 400 MB after the transport's byte count."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with OllamaStub(Behaviour(gzip_bomb=400_000_000)) as stub:
+        result = describe(stub.url, group)
+        assert stub.streamed_bytes < 1_000_000  # the bomb really was small on the wire
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert result.description.status == "fallback" and "compressed reply (gzip)" in result.description.reason
+    assert [f.expression for f in result.faces] == ["happiness"] * 5
+    assert grown_mb < 100
+
+
+def test_we_ask_for_uncompressed_replies(group):
+    with OllamaStub() as stub:
+        seen = []
+        original = stub.server.RequestHandlerClass.do_POST
+
+        def recording(handler):
+            seen.append(handler.headers.get("Accept-Encoding"))
+            original(handler)
+
+        stub.server.RequestHandlerClass.do_POST = recording
+        result = describe(stub.url, group)
+    assert result.description.status == "ok"
+    assert seen and set(seen) == {"identity"}
+
+
+def test_a_chat_line_is_capped_while_it_arrives(group):
+    """One NDJSON line of 3 MB (under the 4 MB reply cap) is refused before it is read whole."""
+    from unifer_tray.describe.client import MAX_CHAT_LINE_BYTES
+
+    with OllamaStub(Behaviour(stream_bytes=3_000_000, chunk_chars=3_000_000)) as stub:
+        result = describe(stub.url, group)
+    assert result.description.status == "fallback"
+    assert f"a line of more than {MAX_CHAT_LINE_BYTES / 1000:g} kB" in result.description.reason

@@ -9,10 +9,12 @@ every failure the describe layer must survive.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import socket
 import threading
+import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -36,6 +38,8 @@ class Behaviour:
     stream_bytes: int = 0
     trickle: float = 0.0
     chunk_chars: int = 65536
+    # /api/chat answers a gzip body that inflates to this many bytes (0: no), whatever was asked
+    gzip_bomb: int = 0
 
 
 def valid_reply(face_count: int, expression: str = "happiness") -> str:
@@ -170,6 +174,9 @@ class OllamaStub:
                 if behaviour.stream_bytes or behaviour.trickle:
                     self._stream_endlessly(name)
                     return
+                if behaviour.gzip_bomb:
+                    self._send_gzip_bomb(behaviour.gzip_bomb)
+                    return
                 if behaviour.status != 200:
                     self._send(behaviour.status, {"error": "llama runner process has terminated: exit status 2"})
                     return
@@ -195,6 +202,19 @@ class OllamaStub:
                     )
                 else:
                     self._send(200, {**head, "message": {"role": "assistant", "content": content}, **done})
+
+            def _send_gzip_bomb(self, inflated: int) -> None:
+                squeezer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip container
+                block = b" " * 1_000_000
+                body = b"".join(squeezer.compress(block) for _ in range(inflated // len(block))) + squeezer.flush()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-ndjson")
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(body)
+                    stub.streamed_bytes += len(body)
 
             def _stream_endlessly(self, name: str) -> None:
                 """Chunked NDJSON as Ollama streams it, produced as it is sent."""
