@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from .imaging import is_image_path
+from .private_files import save_image_private
 from .result import LABELS, Analysis, canonical_label
 
 
@@ -175,4 +176,4 @@ def plot_confusion(result: Evaluation, path: Path) -> None:
             ink = "white" if share > 0.5 else "black"
             draw.text((box[0] + 20, y + cell // 2 - 8), f"{share:.0%}", fill=ink, font=font)
     draw.text((margin, size[1] - 35), "rows: truth  ·  columns: predicted", fill="black", font=font)
-    image.save(path)
+    save_image_private(image, path)

@@ -253,3 +253,43 @@ def test_every_option_and_subcommand_has_help():
 
     walk(build_parser(), "unifer")
     assert missing == []
+
+
+def test_every_file_the_cli_writes_is_readable_by_the_user_alone(data_dir, labelled_set, tmp_path):
+    """--output, --annotate, --timeline and eval's --plot hold faces or readings: 0600 under a
+    umask that would make them readable by everyone."""
+    import os
+    import stat
+
+    def run(*args: object) -> None:
+        result = subprocess.run(
+            [*UNIFER, *map(str, args)],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            preexec_fn=lambda: os.umask(0o022),
+        )
+        assert result.returncode == 0, result.stderr
+
+    existing = tmp_path / "results.json"
+    existing.write_text("old")
+    existing.chmod(0o644)
+    run("analyze", data_dir / "single_face.jpg", "--format", "json", "--output", existing, "--annotate", tmp_path / "a")
+    run(
+        "analyze",
+        data_dir / "single_face.mp4",
+        "--fps",
+        "2",
+        "--timeline",
+        tmp_path / "t.png",
+        "--output",
+        tmp_path / "v",
+    )
+    run("eval", labelled_set, "--plot", tmp_path / "cm.png")
+    written = [existing, tmp_path / "a" / "single_face.png", tmp_path / "t.png", tmp_path / "v", tmp_path / "cm.png"]
+    assert {path.name: oct(stat.S_IMODE(path.stat().st_mode)) for path in written} == {
+        path.name: "0o600" for path in written
+    }
+    assert json.loads(existing.read_text())[0]["faces"]  # the old file was replaced, not appended to
+    with Image.open(tmp_path / "a" / "single_face.png") as copy:
+        assert copy.format == "PNG"

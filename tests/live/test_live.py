@@ -72,9 +72,16 @@ def test_slow_analysis_takes_the_newest_frame_and_skips_the_rest():
     assert len(main_face_series(list(state.history))) == state.analysed
 
 
-def test_a_saved_timeline_is_a_private_csv_and_a_picture(tmp_path):
+def test_a_saved_timeline_is_a_private_csv_and_a_private_picture(tmp_path):
+    import os
+
     history = [Analysis("live", 4, 4, faces=[face(p)], frame=i, time_s=i * 0.1) for i, p in enumerate((0.2, 0.6, 0.9))]
-    picture = save_timeline(history, tmp_path / "t.csv")
+    previous = os.umask(0o022)  # the usual umask, which leaves new files readable by everyone
+    try:
+        picture = save_timeline(history, tmp_path / "t.csv")
+    finally:
+        os.umask(previous)
     rows = list(csv.reader((tmp_path / "t.csv").open()))
     assert rows[0][:3] == ["time_s", "track", "expression"] and len(rows) == 4
-    assert oct((tmp_path / "t.csv").stat().st_mode & 0o777) == "0o600" and picture.exists()
+    assert oct((tmp_path / "t.csv").stat().st_mode & 0o777) == "0o600"
+    assert oct(picture.stat().st_mode & 0o777) == "0o600"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
+from ..private_files import open_private, save_image_private
 from .exit_codes import ExitCode
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     files, problems = find_images([path for path in inputs if path != STDIN])
     roots = [path for path in inputs if path != STDIN and path.is_dir()]
     failures = 0
-    target = open(args.output, "w", encoding="utf-8", newline="") if args.output else nullcontext(sys.stdout)  # noqa: SIM115
+    target = open_private(args.output, newline="") if args.output else nullcontext(sys.stdout)
     with target as stream, _progress(len(files), "analysing") as bar:
         writer = WRITERS[args.format](stream, profile=profile is not None)
 
@@ -143,7 +144,7 @@ def run_analyze(args: argparse.Namespace) -> int:
             elif args.annotate and rgb is not None:
                 copy = _annotated_path(args.annotate, image, roots)
                 copy.parent.mkdir(parents=True, exist_ok=True)
-                annotate(rgb, analysis).save(copy)
+                save_image_private(annotate(rgb, analysis), copy)
 
         for path, message in problems:
             report(Analysis.from_error(str(path), message), None, path)

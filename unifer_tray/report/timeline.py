@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ..private_files import save_image_private
 from ..result import LABELS
 from ..video.timeline import VideoSummary
 from .dashboard import COLOURS
@@ -56,4 +57,4 @@ def draw_timeline(summary: VideoSummary, path: Path) -> None:
         top = affect_top + AFFECT + 30
     draw.text((MARGIN, height - 22), f"{span_start:.1f} s", fill="black", font=font)
     draw.text((MARGIN + plot_width - 40, height - 22), f"{span_start + span:.1f} s", fill="black", font=font)
-    image.save(path)
+    save_image_private(image, path)
