@@ -21,6 +21,7 @@ import threading
 import webbrowser
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 
 # Set by PyInstaller's runtime hooks without a path into the bundle: meaningless outside it.
 _BUNDLE_SETTINGS = ("GST_REGISTRY_FORK", "GST_PLUGIN_SYSTEM_PATH", "GDK_PIXBUF_MODULE_FILE")
@@ -93,10 +94,11 @@ def system_program_environment() -> Iterator[None]:
             os.environ.update(saved)
 
 
-def open_in_browser(url: str) -> bool:
-    """False when no browser could be started (a minimal desktop, a server session)."""
+def open_in_browser(page: Path) -> bool:
+    """Open a local page (a report's launcher: links with secrets never go on a command line);
+    False when no browser could be started (a minimal desktop, a server session)."""
     with system_program_environment():
         try:
-            return webbrowser.open(url)
+            return webbrowser.open(page.as_uri())
         except webbrowser.Error:
             return False

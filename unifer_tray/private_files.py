@@ -13,6 +13,19 @@ if TYPE_CHECKING:
     from PIL import Image
 
 
+def private_runtime_folder() -> Path:
+    """The user's own folder for short-lived files (XDG_RUNTIME_DIR on Linux), 0700."""
+    import platformdirs
+
+    folder = platformdirs.user_runtime_path("unifer-tray")
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.chmod(folder, 0o700)  # fails where another account made the folder first: not ours to use
+    except PermissionError:
+        raise PermissionError(f"{folder} belongs to another account; set XDG_RUNTIME_DIR or remove it") from None
+    return folder
+
+
 def _private_descriptor(path: Path) -> int:
     """A write descriptor for `path`, created (or truncated and narrowed) with mode 0600."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

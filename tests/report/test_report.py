@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import time
 import urllib.error
 import urllib.request
 
@@ -9,7 +11,7 @@ import pytest
 from PIL import Image
 
 from unifer_tray.report.html import DISCLAIMER, render
-from unifer_tray.report.server import LINK_TTL_SECONDS, REPORT_TTL_SECONDS, ReportServer
+from unifer_tray.report.server import ANSWER, LINK_TTL_SECONDS, REPORT_TTL_SECONDS, ReportServer
 from unifer_tray.report.text import notification_body, notification_title
 
 
@@ -188,3 +190,84 @@ def test_not_right_on_a_webcam_report_reaches_its_owner_only_with_the_report_coo
         plain_url = response.url
     assert post(user, plain_url, b"label=neutral")[0] == 404  # a report without the form takes none
     assert said == ["neutral"]
+
+
+def test_a_report_takes_one_correction(server):
+    """A reload of the answer page (or anyone holding the cookie) adds no second example."""
+    said: list[str] = []
+    report_id = server.publish("<p>report</p>", on_correct=lambda label: said.append(label) or "Learned")
+    user = browser()
+    with user.open(server.link(report_id)) as response:
+        page_url = response.url
+    assert post(user, page_url, b"label=neutral") == (200, ANSWER.format(message="Learned"))
+    code, again = post(user, page_url, b"label=anger")
+    assert code == 200 and "already corrected; nothing more was stored" in again
+    assert said == ["neutral"]
+
+
+def test_the_browser_is_given_a_private_page_never_the_link(tmp_path, monkeypatch):
+    """A browser's command line is readable by every local user; the one-time link is not on it."""
+    import stat
+    import webbrowser
+
+    from unifer_tray.helpers import open_in_browser
+
+    argv_file = tmp_path / "browser-argv"
+    recorder = tmp_path / "browser.sh"
+    recorder.write_text(f'#!/bin/sh\nprintf "%s\\n" "$0" "$@" > {argv_file}\n')
+    recorder.chmod(0o755)
+    monkeypatch.setenv("BROWSER", str(recorder))
+    monkeypatch.setattr(webbrowser, "_tryorder", None)  # webbrowser reads BROWSER again
+    monkeypatch.setattr(webbrowser, "_browsers", {})
+    folder = tmp_path / "run"
+    folder.mkdir(mode=0o700)
+    server = ReportServer(launchers=folder)
+    try:
+        report_id = server.publish("<p>the report</p>")
+        launcher = server.launcher(report_id)
+        assert launcher is not None and launcher.parent == folder
+        assert stat.S_IMODE(launcher.stat().st_mode) == 0o600
+        assert open_in_browser(launcher)
+        deadline = time.monotonic() + 10
+        while not argv_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        command_line = argv_file.read_text()
+        link = re.search(r"url=([^'\"]+)", launcher.read_text()).group(1)
+        token = link.rsplit("/", 1)[1]
+        assert launcher.as_uri() in command_line and token not in command_line and "/open/" not in command_line
+        with browser().open(link) as response:  # what the browser does with the page
+            assert response.read() == b"<p>the report</p>"
+        assert not launcher.exists()  # spent: the page with the link is gone
+        stale = server.launcher(report_id)
+        assert stale is not None and stale.exists()
+    finally:
+        server.close()
+    assert not stale.exists()  # nothing left behind at quit
+
+
+def test_silent_and_malformed_connections_cannot_wear_the_server_down(server):
+    """200 half-sent POSTs hold at most MAX_CONNECTIONS threads, and only for IDLE_SECONDS; a
+    non-numeric Content-Length is a 400, not a traceback."""
+    import socket
+    import threading
+
+    from unifer_tray.report.server import IDLE_SECONDS, MAX_CONNECTIONS
+
+    report_id = server.publish("<p>report</p>")
+    port = int(server.link(report_id).split(":")[2].split("/")[0])
+    before = threading.active_count()
+    held = []
+    for _ in range(200):
+        connection = socket.create_connection(("127.0.0.1", port))
+        connection.sendall(b"POST /report/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nlab")
+        held.append(connection)
+    time.sleep(0.5)
+    assert threading.active_count() - before <= MAX_CONNECTIONS
+    time.sleep(IDLE_SECONDS + 1)
+    assert threading.active_count() - before <= 1
+    for connection in held:
+        connection.close()
+    with socket.create_connection(("127.0.0.1", port)) as connection:
+        connection.sendall(b"POST /report/x HTTP/1.0\r\nContent-Length: lots\r\n\r\n")
+        assert connection.recv(100).startswith(b"HTTP/1.0 400")
+    assert status(browser(), server.link(report_id)) == 200  # still serving

@@ -115,6 +115,7 @@ class FakeNotifications:
 class FakeHistory:
     def __init__(self, enabled: bool, thumbnails: bool = False):
         self.enabled = enabled
+        self.consent_stamp: str | None = "1000.0" if enabled else None
         self.thumbnails_allowed = thumbnails
         self.added: list[tuple[Analysis, str, list[str] | None]] = []
 
@@ -135,8 +136,11 @@ class FakeReports:
         self.on_correct = on_correct
         return str(len(self.pages))
 
-    def link(self, report_id: str) -> str:
-        return f"http://127.0.0.1:1/open/{report_id}"
+    def launcher(self, report_id: str) -> Path:
+        return Path(f"/run/user/1/unifer-tray/report-{report_id}.html")
+
+    def prune(self) -> None:
+        pass
 
     def close(self) -> None:
         pass
@@ -429,7 +433,7 @@ def test_without_a_browser_the_report_address_is_given(apps, monkeypatch):
     wait_for(lambda: app.last_report is not None, "the report")
     app.open_last_report()
     told = app.notifications.sent[-1]
-    assert told.title == "No web browser found" and "http://127.0.0.1:1/open/" in told.body
+    assert told.title == "No web browser found" and "/unifer-tray/report-1.html" in told.body
 
 
 def test_menu_dialogs_run_off_the_tray_loop(apps, monkeypatch):
@@ -452,6 +456,49 @@ def test_menu_dialogs_run_off_the_tray_loop(apps, monkeypatch):
     assert time.monotonic() - start < 0.5
     wait_for(lambda: asked == ["Keep history?"], "the dialog")
     released.set()
+
+
+def test_the_history_dashboard_leaves_memory_when_history_stops(apps, monkeypatch):
+    """Stopping (and deleting) history drops the decrypted page at once; a history turned on
+    again before the browser asks never brings the old page back."""
+    from unifer_tray.report.server import ReportServer
+    from unifer_tray.tray import dialogs
+
+    monkeypatch.setattr(dialogs, "ask_yes_no", lambda title, text: True)  # "Delete everything?" yes
+    monkeypatch.setattr("unifer_tray.tray.app.open_in_browser", lambda page: True)
+    history = FakeHistory(enabled=True)
+    history.records = lambda: []
+
+    def disable(delete: bool) -> None:
+        history.enabled, history.consent_stamp = False, None
+
+    history.disable = disable
+    app = make_app(FakePipeline(), history=history)
+    app.reports = ReportServer()
+    apps.append(app)
+    app.open_history()
+    (dashboard,) = app.reports._reports  # the page, decrypted, held in memory
+    app.stop_history()
+    assert dashboard not in app.reports._reports  # dropped at once, not at the next request
+    history.enabled, history.consent_stamp = True, "2000.0"  # turned on again, a new history
+    assert app.reports.html(dashboard) is None and app.reports.launcher(dashboard) is None
+    app.reports.close()
+
+
+def test_a_dashboard_is_not_served_into_a_new_history(apps, monkeypatch):
+    from unifer_tray.report.server import ReportServer
+
+    monkeypatch.setattr("unifer_tray.tray.app.open_in_browser", lambda page: True)
+    history = FakeHistory(enabled=True)
+    history.records = lambda: []
+    app = make_app(FakePipeline(), history=history)
+    app.reports = ReportServer()
+    apps.append(app)
+    app.open_history()
+    (dashboard,) = app.reports._reports
+    history.consent_stamp = "2000.0"  # deleted and turned on again by `unifer history` meanwhile
+    assert app.reports.html(dashboard) is None
+    app.reports.close()
 
 
 def test_a_dialog_that_cannot_open_is_a_notification(apps, monkeypatch):

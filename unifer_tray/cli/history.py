@@ -130,14 +130,15 @@ def report(history, args) -> int:
     from ..report.server import ReportServer
 
     server = ReportServer()
-    dashboard = server.publish(page, valid=lambda: history.enabled)  # deleting history withdraws it
-    url = server.link(dashboard)
-    print(
-        f"history dashboard: {url}\n(served from memory on this computer; the link works once; Ctrl+C to stop)",
-        flush=True,
-    )
-    if url and not open_in_browser(url):
-        print("no web browser found: open the address above yourself", flush=True)
+    consent = history.consent_stamp
+    # turning history off, or deleting it and turning it on again, withdraws the page
+    dashboard = server.publish(page, valid=lambda: history.consent_stamp == consent)
+    launcher = server.launcher(dashboard)
+    if launcher is not None and open_in_browser(launcher):
+        print("history dashboard opened in your browser", flush=True)
+    else:
+        print(f"no web browser found: open this address yourself (it works once): {server.link(dashboard)}", flush=True)
+    print("(served from memory on this computer; Ctrl+C to stop)", flush=True)
     try:
         while server.html(dashboard) is not None:
             time.sleep(1)

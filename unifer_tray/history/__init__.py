@@ -125,6 +125,12 @@ class History:
         return "consent_time" in self._meta()
 
     @property
+    def consent_stamp(self) -> str | None:
+        """When the history in force was turned on (None: off): a page decrypted from one
+        history must not outlive it, not even into a new one turned on after a delete."""
+        return self._meta().get("consent_time")
+
+    @property
     def thumbnails_allowed(self) -> bool:
         return self._meta().get("thumbnails") == "yes"
 

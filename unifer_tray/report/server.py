@@ -1,8 +1,10 @@
 """Reports served from memory on loopback, so "Open report" needs no file on disk.
 
 Faces and results are never written to disk without consent (not even "temporarily"), yet a
-browser needs a URL, and that URL is visible to every local user while the browser starts (it
-is on its command line). So a link is good once: `/open/<token>` hands the browser a cookie
+browser needs a URL. A browser's command line is visible to every local user (/proc/*/cmdline),
+so the link is never put there: `launcher()` writes a small page that redirects to it, 0600 in
+the user's private runtime folder, and the browser is given that file's path; the page is
+deleted once its link is spent. A link is good once: `/open/<token>` hands the browser a cookie
 for that one report and redirects to `/report/<id>`, which answers only with that cookie. A
 second visit of the link, another browser profile or another user gets a 404. Reports expire
 after REPORT_TTL_SECONDS or when more than KEEP are held; one published with `valid=` (the
@@ -11,20 +13,30 @@ a CSP that allows nothing but inline images, styles and forms posting back to th
 
 A report published with `on_correct` (a webcam result) takes one kind of POST: its "Not right?"
 form, a label, sent to the report's own URL with the report's cookie (SameSite=Strict, so no
-other site can send it); the answer page says what was done with it.
+other site can send it); the answer page says what was done with it. One correction per report:
+a reload or a second post adds nothing.
+
+The server is small on purpose: a connection that says nothing for IDLE_SECONDS is closed, at
+most MAX_CONNECTIONS are served at once (more are closed at once), and a malformed request gets
+a 400, never a traceback.
 """
 
 from __future__ import annotations
 
+import contextlib
 import secrets
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
+from ..private_files import private_runtime_folder, write_private
 from ..result import LABELS
 
 KEEP = 20  # the most recent reports; older ones are dropped from memory
@@ -32,12 +44,48 @@ REPORT_TTL_SECONDS = 4 * 3600
 LINK_TTL_SECONDS = 120  # a link not opened by then is void: the browser opens it at once
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'self'"
 MAX_FORM_BYTES = 256
+SWEEP_SECONDS = 10.0  # withdrawn pages (history deleted by another process) leave memory by then
+IDLE_SECONDS = 5.0  # a browser sends its request at once; a silent connection is dropped
+MAX_CONNECTIONS = 16
+LAUNCHER = (
+    "<!doctype html><html lang='en'><meta charset='utf-8'><meta name='referrer' content='no-referrer'>"
+    "<meta http-equiv='refresh' content='0;url={url}'><title>UniFER report</title>"
+    "<p><a href='{url}'>Open the UniFER report</a></p></html>"
+)
 ANSWER = (
     "<!doctype html><html lang='en'><meta charset='utf-8'><title>UniFER</title>"
     "<body style='font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:40em'>"
     "<p>{message}</p><p><a href=''>Back to the report</a></p></body></html>"
 )
 GONE = "<!doctype html><title>UniFER</title><p>This report is not available (links work once, and reports expire).</p>"
+ALREADY_CORRECTED = "This reading was already corrected; nothing more was stored."
+
+
+class _BoundedServer(ThreadingHTTPServer):
+    """A thread per connection, at most MAX_CONNECTIONS of them."""
+
+    daemon_threads = True
+    request_queue_size = 128  # connections over the cap are accepted and closed, not left to retry
+
+    def __init__(self, address: tuple[str, int], handler: Any) -> None:
+        super().__init__(address, handler)
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except Exception:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
 
 @dataclass
@@ -47,19 +95,28 @@ class _Report:
     created: float
     valid: Callable[[], bool] | None = None
     on_correct: Callable[[str], str] | None = None  # label -> what was done, for the answer page
+    corrected: bool = False
     links: dict[str, float] = field(default_factory=dict)  # one-time token -> issued
 
 
 class ReportServer:
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic, launchers: Path | None = None) -> None:
         self._reports: dict[str, _Report] = {}
+        self._launchers: dict[str, Path] = {}  # one-time token -> the page that redirects to it
+        self._launcher_folder = launchers
         self._lock = threading.Lock()
         self._clock = clock
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            timeout = IDLE_SECONDS  # applied to the connection's socket before it is read
+
             def log_message(self, *args: object) -> None:
                 pass
+
+            def handle(self) -> None:
+                with contextlib.suppress(socket.timeout, ConnectionError):
+                    super().handle()
 
             def do_GET(self) -> None:
                 kind, _, key = self.path.lstrip("/").partition("/")
@@ -86,7 +143,11 @@ class ReportServer:
 
             def do_POST(self) -> None:
                 kind, _, key = self.path.lstrip("/").partition("/")
-                length = int(self.headers.get("Content-Length") or 0)
+                declared = (self.headers.get("Content-Length") or "0").strip()
+                if not declared.isdigit():
+                    self._answer(400, GONE)
+                    return
+                length = int(declared)
                 if kind != "report" or not 0 < length <= MAX_FORM_BYTES:
                     self._answer(404, GONE)
                     return
@@ -110,8 +171,9 @@ class ReportServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self._http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._http.daemon_threads = True
+        self._http = _BoundedServer(("127.0.0.1", 0), Handler)
+        self._closed = threading.Event()
+        threading.Thread(target=self._sweep, name="unifer-reports-sweep", daemon=True).start()
         threading.Thread(target=self._http.serve_forever, name="unifer-reports", daemon=True).start()
 
     # -- what the shells call -------------------------------------------------------------------
@@ -142,6 +204,19 @@ class ReportServer:
             report.links[token] = self._clock()
         return f"http://127.0.0.1:{self._http.server_address[1]}/open/{token}"
 
+    def launcher(self, report_id: str) -> Path | None:
+        """A page (0600, in the private runtime folder) that sends the browser to a fresh link:
+        give the browser this file, never the link itself. None if the report is gone."""
+        url = self.link(report_id)
+        if url is None:
+            return None
+        folder = self._launcher_folder or private_runtime_folder()
+        page = folder / f"report-{secrets.token_hex(8)}.html"
+        write_private(page, LAUNCHER.format(url=escape(url)))
+        with self._lock:
+            self._launchers[url.rsplit("/", 1)[1]] = page
+        return page
+
     def html(self, report_id: str) -> str | None:
         with self._lock:
             self._expire()
@@ -152,11 +227,23 @@ class ReportServer:
         with self._lock:
             self._reports.pop(report_id, None)
 
+    def prune(self) -> None:
+        """Drop at once every report that its `valid` now refuses (history just deleted)."""
+        with self._lock:
+            self._expire()
+
+    def _sweep(self) -> None:
+        while not self._closed.wait(SWEEP_SECONDS):
+            self.prune()
+
     def close(self) -> None:
+        self._closed.set()
         self._http.shutdown()
         self._http.server_close()
         with self._lock:
             self._reports.clear()
+            for token in list(self._launchers):
+                self._forget_launcher(token)
 
     # -- the browser's side ---------------------------------------------------------------------
     def _expire(self) -> None:
@@ -165,11 +252,25 @@ class ReportServer:
         for report_id, report in list(self._reports.items()):
             if now - report.created > REPORT_TTL_SECONDS or (report.valid is not None and not report.valid()):
                 del self._reports[report_id]
+        live = {token for report in self._reports.values() for token, issued in report.links.items()}
+        for token in list(self._launchers):
+            if token not in live or now - self._issued(token) > LINK_TTL_SECONDS:
+                self._forget_launcher(token)
+
+    def _issued(self, token: str) -> float:
+        return next(report.links[token] for report in self._reports.values() if token in report.links)
+
+    def _forget_launcher(self, token: str) -> None:
+        """The caller holds the lock."""
+        page = self._launchers.pop(token, None)
+        if page is not None:
+            page.unlink(missing_ok=True)
 
     def _redeem(self, token: str) -> tuple[str, str] | None:
         """(report id, its cookie) for a link not used before and not too old, which is spent."""
         with self._lock:
             self._expire()
+            self._forget_launcher(token)
             for report_id, report in self._reports.items():
                 issued = report.links.pop(token, None)
                 if issued is not None and self._clock() - issued <= LINK_TTL_SECONDS:
@@ -196,4 +297,6 @@ class ReportServer:
         report = self._opened(report_id, cookies)
         if report is None or report.on_correct is None or label not in LABELS:
             return None
-        return report.on_correct(label)
+        with self._lock:
+            already, report.corrected = report.corrected, True
+        return ALREADY_CORRECTED if already else report.on_correct(label)

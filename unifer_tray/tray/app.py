@@ -342,22 +342,18 @@ class TrayApp:
             self._open_report(self.last_report[0])
 
     def _open_report(self, report_id: str) -> None:
-        """A fresh single-use link each time: the one given to the browser before is spent."""
-        url = self.reports.link(report_id)
-        if url is None:
+        """A fresh single-use link each time (the one given to the browser before is spent),
+        reached through a private launcher page; without a browser, say where that page is."""
+        try:
+            launcher = self.reports.launcher(report_id)
+        except OSError as exc:
+            self._notify(Notification("Report not opened", str(exc)))
+            return
+        if launcher is None:
             self._notify(Notification("Report expired", "Reports are kept for a few hours; capture again."))
             return
-        self._open(url, "the report")
-
-    def _open(self, target: str, what: str) -> None:
-        """Open `target` in the browser; without one, say where it is so it can be copied."""
-        if not open_in_browser(target):
-            self._notify(
-                Notification(
-                    "No web browser found",
-                    f"Open {what} yourself (copy this into a browser or file manager): {target}",
-                )
-            )
+        if not open_in_browser(launcher):
+            self._notify(Notification("No web browser found", f"Open the report yourself: {launcher} (works once)"))
 
     def save_report(self) -> None:
         if not self.last_report:
@@ -431,8 +427,9 @@ class TrayApp:
         except HistoryError as exc:
             self._notify(Notification("History unavailable", str(exc)))
             return
-        # served only while history is on: deleting it withdraws the page at once
-        self._open_report(self.reports.publish(page, valid=lambda: self.history.enabled))
+        # served only while this history is on: stopping or deleting it withdraws the page at once
+        consent = self.history.consent_stamp
+        self._open_report(self.reports.publish(page, valid=lambda: self.history.consent_stamp == consent))
 
     def keep_history(self) -> None:
         if not dialogs.ask_yes_no("Keep history?", self.history.consent_text() + "\nKeep this history?"):
@@ -451,6 +448,7 @@ class TrayApp:
             self.history.disable(delete=delete)
         except HistoryError as exc:
             self._notify(Notification("History", str(exc)))
+        self.reports.prune()  # the decrypted dashboard leaves memory now, not at the next request
         self._set_state("idle")
         self._update_menu()
 

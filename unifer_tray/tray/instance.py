@@ -24,6 +24,7 @@ from pathlib import Path
 import platformdirs
 
 from .. import platform
+from ..private_files import private_runtime_folder
 from .actions import Action
 
 log = logging.getLogger("unifer_tray.instance")
@@ -48,16 +49,10 @@ def _signature(key: bytes, challenge: bytes) -> bytes:
     return hmac.new(key, challenge, hashlib.sha256).digest()
 
 
-def _runtime_dir() -> Path:
-    folder = platformdirs.user_runtime_path("unifer-tray")
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
-
-
 def _address() -> str:
     if platform.system() == "windows":
         return rf"\\.\pipe\unifer-tray-{os.getlogin()}"
-    return str(_runtime_dir() / "tray.sock")
+    return str(private_runtime_folder() / "tray.sock")
 
 
 def _key_file() -> Path:
@@ -67,7 +62,7 @@ def _key_file() -> Path:
         folder = platformdirs.user_data_path("unifer-tray")
         folder.mkdir(parents=True, exist_ok=True)
         return folder / "tray.key"
-    return _runtime_dir() / "tray.key"
+    return private_runtime_folder() / "tray.key"
 
 
 def send(action: Action, timeout: float = 5.0) -> str:
