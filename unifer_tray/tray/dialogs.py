@@ -1,8 +1,13 @@
-"""File and yes/no dialogs in their own Tk process, like the overlay, so Tk never meets the tray's loop."""
+"""File and yes/no dialogs in their own Tk process, like the overlay, so Tk never meets the tray's loop.
+
+What a dialog shows (a reading such as "happiness 87%", a consent text) reaches it on stdin,
+never as arguments: a process's arguments are readable by every local user.
+"""
 
 from __future__ import annotations
 
 import functools
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -19,9 +24,10 @@ class DialogError(RuntimeError):
     """The dialog could not be shown (no Tk in this Python, no display); the message says which."""
 
 
-def _ask(*args: str) -> str:
+def _ask(kind: str, title: str, extra: str = "") -> str:
     result = subprocess.run(
-        [*helper_command(MODULE), *args],
+        helper_command(MODULE),
+        input=json.dumps([kind, title, extra]),
         capture_output=True,
         text=True,
         timeout=3600,
@@ -113,4 +119,4 @@ def _start_folder() -> str:
 
 
 if __name__ == "__main__":
-    _main(*sys.argv[1:4])
+    _main(*json.loads(sys.stdin.read()))
