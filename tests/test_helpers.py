@@ -40,3 +40,23 @@ def test_no_original_library_path_means_none():
 
 def test_not_frozen_changes_nothing():
     assert outside_environment(FROZEN_ENVIRONMENT, None) == FROZEN_ENVIRONMENT
+
+
+def test_helpers_never_import_a_source_tree_from_the_current_folder(tmp_path):
+    """The README's tray command runs in the repository root; a helper started there used to
+    import that tree (no models in it) instead of the installed package, and die."""
+    import subprocess
+
+    from unifer_tray.helpers import helper_command
+
+    decoy = tmp_path / "unifer_tray"
+    decoy.mkdir()
+    (decoy / "__init__.py").write_text("raise SystemExit('the source tree in the current folder was imported')\n")
+    result = subprocess.run(helper_command("unifer_tray.formats"), cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0 and "source tree" not in result.stderr, result.stderr
+    # a module's arguments reach it as they would with `python -m`
+    (tmp_path / "data.json").write_text('{"a": 1}')
+    shown = subprocess.run(
+        [*helper_command("json.tool"), "--compact", "data.json"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert shown.stdout.strip() == '{"a":1}', shown.stderr

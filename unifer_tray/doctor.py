@@ -242,6 +242,22 @@ def check_profiles() -> Check:
     return Check("expression profiles", OK, f"{', '.join(names)}; {used}")
 
 
+def check_windows() -> Check:
+    """A live view or teach window that ended unexpectedly left its last lines for us."""
+    from .helpers import window_failure_record
+
+    record = window_failure_record()
+    if not record.exists():
+        return Check("tray windows", OK, "no window of ours ended unexpectedly")
+    lines = record.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    return Check(
+        "tray windows",
+        WARN,
+        "last unexpected end: " + " | ".join(lines),
+        f"if it keeps happening, start `unifer-tray --verbose` in a terminal; delete {record} to clear this",
+    )
+
+
 # Grouped by what they serve, so a CLI-only user sees at once that the tray's warnings are not theirs.
 CHECKS: dict[str, list[Callable[[], Check]]] = {
     "CLI and tray": [check_models, check_config],
@@ -253,6 +269,7 @@ CHECKS: dict[str, list[Callable[[], Check]]] = {
         check_screen,
         check_camera,
         check_notifications,
+        check_windows,
     ],
     "history and profiles": [check_keyring_and_history, check_profiles],
     "descriptions": [check_ollama],

@@ -1,8 +1,11 @@
 """Starting other processes, frozen or not: our own helpers, and the system's programs.
 
 Tk must never share a main loop with the tray, so the overlay and dialogs run as separate
-processes. From a Python install they are `python -m MODULE`; inside a PyInstaller bundle
-sys.executable is the app itself, which dispatches `--unifer-helper MODULE` (see
+processes. From a Python install they run MODULE as `python -m` would, but without the current
+folder on sys.path (what `-P` does from Python 3.11 on): started from a folder that holds a
+`unifer_tray/` source tree (the repository root, where the README's tray command is run), a
+helper would otherwise import that tree instead of the installed package. Inside a PyInstaller
+bundle sys.executable is the app itself, which dispatches `--unifer-helper MODULE` (see
 packaging/launcher.py).
 
 Inside the bundle, PyInstaller points LD_LIBRARY_PATH and GTK's, GStreamer's and
@@ -26,12 +29,29 @@ from pathlib import Path
 # Set by PyInstaller's runtime hooks without a path into the bundle: meaningless outside it.
 _BUNDLE_SETTINGS = ("GST_REGISTRY_FORK", "GST_PLUGIN_SYSTEM_PATH", "GDK_PIXBUF_MODULE_FILE")
 _environment_lock = threading.Lock()
+# `python -c` puts "" (the current folder) first on sys.path; this drops it, then runs the module
+# named by the first argument as __main__ with the rest as its arguments.
+_SAFE_START = """\
+import runpy, sys
+if sys.path[0] == "":
+    del sys.path[0]
+del sys.argv[0]
+runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
+"""
+
+
+def window_failure_record() -> Path:
+    """Where the tray keeps the last lines of a window of ours that ended unexpectedly, for
+    `unifer doctor` (see tray/windows.py)."""
+    import platformdirs
+
+    return platformdirs.user_state_path("unifer-tray") / "last-window-failure.txt"
 
 
 def helper_command(module: str) -> list[str]:
     if getattr(sys, "frozen", False):
         return [sys.executable, "--unifer-helper", module]
-    return [sys.executable, "-m", module]
+    return [sys.executable, "-c", _SAFE_START, module]
 
 
 def start_window(module: str, *args: str) -> subprocess.Popen[str]:

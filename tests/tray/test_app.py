@@ -642,7 +642,7 @@ def test_how_a_teach_session_ended_is_said_and_only_its_last_line(apps, code, ti
     apps.append(app)
     script = f"print('teach: taking neutral'); print('teach: how it ended'); raise SystemExit({code})"
     window = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    app._watch_teach(window)
+    app.teach_window.watch(window)
     sent = [(n.title, n.body) for n in app.notifications.sent]
     assert sent == ([(title, "how it ended")] if title else [])
 

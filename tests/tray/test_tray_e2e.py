@@ -60,7 +60,14 @@ def face_window(desktop):
 
 
 class Tray:
-    def __init__(self, desktop: Desktop, config: str, extra_env: dict | None = None, command: list[str] | None = None):
+    def __init__(
+        self,
+        desktop: Desktop,
+        config: str,
+        extra_env: dict | None = None,
+        command: list[str] | None = None,
+        cwd: Path | None = None,
+    ):
         self.command = command or [str(BIN / "unifer-tray")]
         self.config = Path(desktop.root) / "config" / "unifer-test.toml"
         self.config.write_text(config)
@@ -69,6 +76,7 @@ class Tray:
         self.process = subprocess.Popen(
             [*self.command, "--verbose"],
             env=self.env,
+            cwd=cwd,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -110,8 +118,10 @@ def tray(desktop, face_window):
     desktop.clear_notifications()
     started: list[Tray] = []
 
-    def start(config: str = "[tray]\ndescribe = false\n", command: list[str] | None = None, **env) -> Tray:
-        started.append(Tray(desktop, config, env, command))
+    def start(
+        config: str = "[tray]\ndescribe = false\n", command: list[str] | None = None, cwd: Path | None = None, **env
+    ) -> Tray:
+        started.append(Tray(desktop, config, env, command, cwd))
         return started[-1]
 
     yield start
@@ -204,6 +214,25 @@ def test_webcam_through_gstreamer(tray, mjpeg_clip):
     app = tray('[tray]\ndescribe = false\n[camera]\nbackend = "gstreamer"\n', UNIFER_CAMERA_SOURCE=str(mjpeg_clip))
     app.trigger("webcam")
     assert app.wait_notification(is_result)["summary"].endswith("· 1 face")
+
+
+def test_live_view_opens_from_a_folder_holding_a_source_tree(desktop, tray, mjpeg_clip, tmp_path):
+    """Where the README's tray command runs: the repository root, with unifer_tray/ in it. The
+    window must use the installed package, and the tray must say so if a window ever dies."""
+    decoy = tmp_path / "checkout" / "unifer_tray"
+    decoy.mkdir(parents=True)
+    (decoy / "__init__.py").write_text("raise SystemExit('the source tree in the current folder was imported')\n")
+    app = tray(cwd=decoy.parent, UNIFER_CAMERA_SOURCE=str(mjpeg_clip), XDG_STATE_HOME=str(tmp_path / "state"))
+    assert app.trigger("live").stdout.strip() == "live view opened"
+    window = wait_for_window(desktop, "^UniFER .* live$")
+    desktop.xdotool("windowfocus", "--sync", window, "key", "Escape")
+    deadline = time.monotonic() + 10
+    while desktop.xdotool("search", "--name", "^UniFER .* live$").returncode == 0:
+        assert time.monotonic() < deadline, "Esc did not close the live view"
+        time.sleep(0.1)
+    output = app.stop()
+    assert "live view closed:" in output and "source tree" not in output, output
+    assert not [n for n in desktop.notifications() if "closed unexpectedly" in n["summary"]], desktop.notifications()
 
 
 def test_live_view_shows_frames_saves_a_timeline_and_releases_the_camera(desktop, tray, mjpeg_clip, tmp_path):

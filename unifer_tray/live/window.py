@@ -125,6 +125,9 @@ def main() -> int:
     root.mainloop()
     state.stop.set()
     camera.join(timeout=5)
+    # No thread may still be inside onnxruntime while the interpreter shuts down: its C++
+    # threads then abort the process ("terminate called without an active exception").
+    worker.join(timeout=5)
     elapsed = time.monotonic() - state.started
     print(
         f"live view closed: {state.analysed} frames analysed in {elapsed:.1f} s "

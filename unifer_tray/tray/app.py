@@ -16,7 +16,6 @@ import contextlib
 import logging
 import queue
 import signal
-import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -41,6 +40,7 @@ from . import dialogs
 from .actions import Action
 from .dialogs import DialogError
 from .instance import SingleInstance
+from .windows import ChildWindow, Endings
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
@@ -69,6 +69,18 @@ def default_pipeline(config: Config) -> Pipeline:
     from ..pipeline import Pipeline
 
     return Pipeline.from_config(config.ollama if config.tray.describe else None, speed="screen")
+
+
+def teach_endings() -> Endings:
+    """What the tray says for each way a teach session ends (a cancel is the user's own doing)."""
+    from .. import teach
+
+    return {
+        teach.SAVED: ("UniFER learned your expressions", "{last}"),
+        teach.NOTHING_KEPT: ("Nothing was stored", "{last}"),
+        teach.FAILED: ("Teaching did not finish", "{last}"),
+        teach.CANCELLED: None,
+    }
 
 
 def default_notifications() -> Notifications:
@@ -110,8 +122,10 @@ class TrayApp:
         self.instance: SingleInstance | None = None
         self.started = time.monotonic()
         self._worker_thread: threading.Thread | None = None
-        self._live: subprocess.Popen[str] | None = None
-        self._teach: subprocess.Popen[str] | None = None
+        self.live_window = ChildWindow(
+            "The live view", {0: None, 1: ("Live view unavailable", "{last}; see `unifer doctor`.")}, self._notify
+        )
+        self.teach_window = ChildWindow("The teach window", teach_endings(), self._notify)
         self._teach_lock = threading.Lock()
         self._dispatch = platform.ui_dispatcher()
         self.config_file = config_path()
@@ -291,32 +305,12 @@ class TrayApp:
         """The guided webcam session, in its own window process; one at a time (a second request
         waits for the first one's consent question, then finds its window open)."""
         with self._teach_lock:
-            if self._teach is not None and self._teach.poll() is None:
-                return
-            if not self._consent_to_profile():
+            if self.teach_window.is_open() or not self._consent_to_profile():
                 return
             from .. import teach
 
-            self._teach = teach.open_window(self.config.profile.name)
-        threading.Thread(target=self._watch_teach, args=(self._teach,), name="unifer-teach", daemon=True).start()
-
-    def _watch_teach(self, process: subprocess.Popen[str]) -> None:
-        """What the session learned is a notification; its lines (expressions) stay out of the log."""
-        from .. import teach
-
-        assert process.stdout is not None
-        last = ""
-        for line in process.stdout:
-            log.debug("%s", line.rstrip())
-            last = line.strip().removeprefix("teach: ")
-        code = process.wait()
-        if code == teach.SAVED:
-            self._notify(Notification("UniFER learned your expressions", last))
-            self._update_menu()
-        elif code == teach.NOTHING_KEPT:
-            self._notify(Notification("Nothing was stored", last))
-        elif code == teach.FAILED:
-            self._notify(Notification("Teaching did not finish", last or "the session ended unexpectedly"))
+            name = self.config.profile.name
+            self.teach_window.open(lambda: teach.open_window(name), on_end=lambda code: self._update_menu())
 
     def delete_profile(self) -> None:
         name = self.config.profile.name
@@ -470,9 +464,8 @@ class TrayApp:
         self.hotkeys.stop()
         if self.instance is not None:
             self.instance.release()
-        for window in (self._live, self._teach):
-            if window is not None and window.poll() is None:
-                window.terminate()  # its camera is released with the process
+        for window in (self.live_window, self.teach_window):
+            window.close()  # its camera is released with the process
         self._replace_pending(None)  # None ends the worker once the running capture is done
         if self._worker_thread is not None and self._worker_thread is not threading.current_thread():
             self._worker_thread.join(QUIT_DRAIN_SECONDS)
@@ -557,21 +550,9 @@ class TrayApp:
 
     def open_live_view(self) -> str:
         """The live window runs in its own process; one at a time."""
-        if self._live is not None and self._live.poll() is None:
-            return "live view already open"
         from .. import live
 
-        self._live = live.open_window()
-        threading.Thread(target=self._watch_live, args=(self._live,), name="unifer-live", daemon=True).start()
-        return "live view opened"
-
-    def _watch_live(self, process: subprocess.Popen[str]) -> None:
-        """Relay the live window's report to the log; a camera that would not open is a notification."""
-        assert process.stdout is not None
-        for line in process.stdout:
-            log.info("%s", line.rstrip())
-        if process.wait() == 1:  # it said why (the camera); a terminated one (Quit) says nothing
-            self._notify(Notification("Live view unavailable", "The camera could not be opened; see `unifer doctor`."))
+        return "live view opened" if self.live_window.open(live.open_window) else "live view already open"
 
     def _in_background(self, action: Callable[[], object]) -> Callable[[], None]:
         """A menu callback that opens a dialog or decrypts history must not hold the tray's loop

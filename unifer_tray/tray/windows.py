@@ -1,0 +1,97 @@
+"""Our own windows (the live view, the teach session) run as child processes of the tray: one
+of each kind at a time, watched until they end, and never ending in silence.
+
+A window says how it ended by its exit code (each kind lists the codes it uses, and what the
+tray says for them); any other end (a crash in a native library, an abort, an exception before
+the window could say anything) is a notification with the last thing it printed, and those last
+lines are kept for `unifer doctor` in a file readable by the user alone. The windows print no
+faces or readings, only what went wrong and how a session ended.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import subprocess
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+
+from ..helpers import window_failure_record
+from ..notify import Notification
+from ..private_files import write_private
+
+log = logging.getLogger("unifer_tray.tray")
+TAIL_LINES = 12
+
+# exit code -> (title, body) of the notification; None: say nothing; "{last}" is the last line
+Endings = Mapping[int, tuple[str, str] | None]
+
+
+def _why(code: int) -> str:
+    if code < 0:
+        try:
+            return f"stopped by signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"stopped by signal {-code}"
+    return f"exit code {code}"
+
+
+class ChildWindow:
+    def __init__(self, title: str, endings: Endings, notify: Callable[[Notification], None]) -> None:
+        self.title, self.endings, self._notify = title, endings, notify
+        self._process: subprocess.Popen[str] | None = None
+        self._closing = False
+
+    def is_open(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def open(self, start: Callable[[], subprocess.Popen[str]], on_end: Callable[[int], None] | None = None) -> bool:
+        """Start the window unless one is open (False); `on_end` hears its exit code."""
+        if self.is_open():
+            return False
+        self._closing = False
+        self._process = start()
+        threading.Thread(target=self.watch, args=(self._process, on_end), name="unifer-window", daemon=True).start()
+        return True
+
+    def close(self) -> None:
+        """Ended by us (Quit): its camera is released with the process, and nothing is said."""
+        if self.is_open():
+            assert self._process is not None
+            self._closing = True
+            self._process.terminate()
+
+    def watch(self, process: subprocess.Popen[str], on_end: Callable[[int], None] | None = None) -> None:
+        assert process.stdout is not None
+        tail: deque[str] = deque(maxlen=TAIL_LINES)
+        for line in process.stdout:
+            log.info("%s", line.rstrip())
+            if line.strip():
+                tail.append(line.rstrip())
+        code = process.wait()
+        if self._closing and process is self._process:
+            return
+        last = tail[-1].split(": ", 1)[-1] if tail else ""
+        if code in self.endings:
+            said = self.endings[code]
+            if said is not None:
+                self._notify(Notification(said[0], said[1].format(last=last or "no reason was given")))
+        else:
+            self._record_failure(code, list(tail))
+            reason = f"{last} ({_why(code)})" if last else _why(code)
+            self._notify(
+                Notification(f"{self.title} closed unexpectedly", f"{reason}. `unifer doctor` shows its last lines.")
+            )
+        if on_end is not None:
+            on_end(code)
+
+    def _record_failure(self, code: int, tail: list[str]) -> None:
+        record = window_failure_record()
+        try:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+            write_private(record, "\n".join([f"{stamp} {self.title}: {_why(code)}", *tail]) + "\n")
+        except OSError as exc:
+            log.warning("could not keep the window's last lines: %s", exc)
