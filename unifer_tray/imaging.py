@@ -28,6 +28,17 @@ class ImageError(ValueError):
     """An input that cannot be analysed, with a message meant for the user."""
 
 
+def too_large(width: int, height: int, what: str = "image", max_pixels: int = MAX_PIXELS) -> str | None:
+    """Why `width` x `height` pixels are refused (None: they are not): images and video frames
+    share one limit and one message."""
+    if width * height <= max_pixels:
+        return None
+    return (
+        f"{what} too large: {width}x{height} = {width * height / 1e6:.0f} Mpx; the limit is "
+        f"{max_pixels / 1e6:.0f} Mpx (protects against decompression bombs); downscale it first"
+    )
+
+
 def is_image_path(path: Path) -> bool:
     return path.suffix.lower() in IMAGE_SUFFIXES
 
@@ -49,23 +60,25 @@ def open_image(source: Path | bytes, max_pixels: int = MAX_PIXELS) -> Image.Imag
         if source.stat().st_size == 0:
             raise ImageError("empty file (0 bytes)")
         path = source
-    too_large = f"the limit is {max_pixels / 1e6:.0f} Mpx (protects against decompression bombs); downscale it first"
     try:
         with warnings.catch_warnings():  # our own limit below speaks for itself
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(path, formats=PILLOW_FORMATS)
     except Image.DecompressionBombError:
         limit = 2 * (Image.MAX_IMAGE_PIXELS or 0) / 1e6
-        raise ImageError(f"image too large: over {limit:.0f} Mpx; {too_large}") from None
+        raise ImageError(
+            f"image too large: over {limit:.0f} Mpx; the limit is {max_pixels / 1e6:.0f} Mpx "
+            "(protects against decompression bombs); downscale it first"
+        ) from None
     except UnidentifiedImageError:
         raise ImageError(UNSUPPORTED) from None
     except ValueError as exc:  # e.g. a PNG text chunk that would decompress to gigabytes
         raise ImageError(f"the image's metadata is malformed or too large ({exc})") from None
     except OSError as exc:
         raise ImageError(f"corrupt or truncated image: {exc}") from None
-    width, height = image.size
-    if width * height > max_pixels:
-        raise ImageError(f"image too large: {width}x{height} = {width * height / 1e6:.0f} Mpx; {too_large}")
+    refused = too_large(*image.size, max_pixels=max_pixels)
+    if refused:
+        raise ImageError(refused)
     try:
         image.load()  # first frame of a GIF or multi-page TIFF
     except (OSError, SyntaxError, ValueError) as exc:

@@ -140,3 +140,30 @@ def test_without_opencv_videos_are_read_through_gstreamer(mjpeg_clip, data_dir, 
     if Gst.ElementFactory.find("avdec_h264") is None:  # CI: no H.264 decoder installed
         with pytest.raises(VideoError, match=r"H\.264 .*decoder"):
             list(frames(data_dir / "single_face.mp4", 2))
+
+
+def test_frames_over_the_pixel_limit_are_refused_before_they_are_decoded(tmp_path):
+    """A few MB of MJPEG AVI can hold 9000x9000 frames: refused from the header, like a JPEG
+    of that size, without the gigabytes that decoding them would take."""
+    import cv2
+    import numpy as np
+
+    big = tmp_path / "big.avi"
+    writer = cv2.VideoWriter(str(big), cv2.VideoWriter_fourcc(*"MJPG"), 5, (9000, 9000))
+    frame = np.zeros((9000, 9000, 3), np.uint8)
+    for _ in range(3):
+        writer.write(frame)
+    writer.release()
+    del frame
+    assert big.stat().st_size < 4_000_000
+    measure = (
+        "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); print(r.returncode); print(r.stderr)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", measure, UNIFER, "analyze", str(big)], capture_output=True, text=True, timeout=120
+    ).stdout
+    peak_kb, code, message = out.split("\n", 2)
+    assert code == "1" and "video frames too large: 9000x9000 = 81 Mpx; the limit is 80 Mpx" in message
+    assert "Traceback" not in message
+    assert int(peak_kb) < 400_000  # one decoded frame and its RGB copy alone would be 480 MB

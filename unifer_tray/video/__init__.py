@@ -2,6 +2,8 @@
 
 Frames are read with OpenCV (the tray extra installs it) one at a time, so a long video streams
 in constant memory. Sampling uses each frame's own timestamp, so variable frame rates are kept.
+Frames are held to the images' pixel limit: by the container's header before any frame is
+decoded (where OpenCV reads it), and by the first decoded frame otherwise (GStreamer).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ..formats import VIDEO_SUFFIXES, is_video
+from ..imaging import too_large
 
 __all__ = ["VIDEO_SUFFIXES", "Frame", "VideoError", "frames", "is_video"]
 
@@ -61,22 +64,28 @@ def _decoded(path: Path) -> Iterator[tuple[int, float, np.ndarray]]:
         camera = webcam.choose("auto")[0]
     except CaptureError as exc:
         raise VideoError(f"reading videos needs OpenCV (pip install 'unifer-tray[tray]') or GStreamer: {exc}") from None
+    facts = _container_facts(path)
+    refused = too_large(facts.width, facts.height, "video frames")
+    if refused:
+        raise VideoError(refused)
     count = -1
     try:
         for count, (rgb, time_s) in enumerate(camera.timed_frames(str(path))):
+            refused = too_large(rgb.shape[1], rgb.shape[0], "video frames")
+            if refused:
+                raise VideoError(refused)
             yield count, time_s, rgb
     except CaptureError as exc:
         raise VideoError(_why_not(path, str(exc))) from None
     if count < 0:
         raise VideoError("the video has no frames that can be decoded (empty, or truncated before the first)")
-    expected = _container_facts(path)[1]
-    if expected and count + 1 < expected * 0.9:
-        raise VideoError(f"the video ends early: {count + 1} of {expected} frames could be read (truncated?)")
+    if facts.frames and count + 1 < facts.frames * 0.9:
+        raise VideoError(f"the video ends early: {count + 1} of {facts.frames} frames could be read (truncated?)")
 
 
 def _why_not(path: Path, detail: str) -> str:
     """Why a video file would not open: a codec without decoder (named), or a damaged file."""
-    codec = _container_facts(path)[0]
+    codec = _container_facts(path).codec
     if codec:
         return (
             f"cannot decode this video ({codec}): no decoder for it in this install; "
@@ -87,18 +96,27 @@ def _why_not(path: Path, detail: str) -> str:
     return "cannot open this video: the file is damaged or truncated"
 
 
-def _container_facts(path: Path) -> tuple[str, int]:
-    """(codec's four characters, frame count) from the container's header, where OpenCV can read
-    it; ("", 0) when it cannot (no OpenCV, or a damaged container)."""
+@dataclass
+class _ContainerFacts:
+    codec: str  # four characters, "" when unknown
+    frames: int
+    width: int
+    height: int
+
+
+def _container_facts(path: Path) -> _ContainerFacts:
+    """What the container's header says, where OpenCV can read it (no frame is decoded for
+    this); zeros and "" when it cannot (no OpenCV, or a damaged container)."""
     try:
         import cv2
     except ImportError:
-        return "", 0
+        return _ContainerFacts("", 0, 0, 0)
     probe = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
     try:
         code = int(probe.get(cv2.CAP_PROP_FOURCC) or 0)
-        count = int(probe.get(cv2.CAP_PROP_FRAME_COUNT) or 0) if probe.isOpened() else 0
+        properties = (cv2.CAP_PROP_FRAME_COUNT, cv2.CAP_PROP_FRAME_WIDTH, cv2.CAP_PROP_FRAME_HEIGHT)
+        counts = [int(probe.get(prop) or 0) if probe.isOpened() else 0 for prop in properties]
     finally:
         probe.release()
     text = "".join(chr((code >> 8 * i) & 0xFF) for i in range(4)).strip("\x00 ")
-    return (text if text.isprintable() and text.isascii() else ""), count
+    return _ContainerFacts(text if text.isprintable() and text.isascii() else "", *counts)
