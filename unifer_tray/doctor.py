@@ -61,6 +61,7 @@ def check_ollama() -> Check:
     from .describe import Describer, HostError, resolve_host
     from .describe.client import guarded_client, ollama, server_version
     from .describe.describer import DescribeFailed
+    from .describe.host import check_listener, is_loopback
     from .describe.reply import ReplyTooLarge
 
     try:
@@ -88,7 +89,10 @@ def check_ollama() -> Check:
         return Check("ollama", WARN, f"Ollama {version} at {host} answered with an error: {exc}", "restart Ollama")
     finally:
         client.close()
-    return Check("ollama", OK, f"Ollama {version} at {host}; vision models: {', '.join(vision)}; would use {chosen}")
+    listener = check_listener(host) if is_loopback(host) else "a remote host you allowed: who listens is not checked"
+    return Check(
+        "ollama", OK, f"Ollama {version} at {host} ({listener}); vision models: {', '.join(vision)}; would use {chosen}"
+    )
 
 
 def check_display() -> Check:

@@ -224,3 +224,58 @@ def test_a_chat_line_is_capped_while_it_arrives(group):
         result = describe(stub.url, group)
     assert result.description.status == "fallback"
     assert f"a line of more than {MAX_CHAT_LINE_BYTES / 1000:g} kB" in result.description.reason
+
+
+def test_a_listener_of_another_account_on_the_ollama_port_gets_no_faces(group, tmp_path):
+    """Another user listening on the loopback port (no Ollama running) would receive every
+    capture; the port's owner is checked and the reading arrives with the reason."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from unifer_tray.describe.host import listener_owners
+
+    if listener_owners(1) is None:
+        pytest.skip("this system does not say who owns a socket (no /proc/net/tcp): not checked here")
+    if os.getuid() != 0 or not shutil.which("setpriv"):
+        pytest.skip("running the stranger as another uid needs root and setpriv")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    stranger = subprocess.Popen(
+        [
+            "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable, "-c",
+            "import socket, sys, time; s = socket.create_server(('127.0.0.1', int(sys.argv[1]))); "
+            "print('listening', flush=True); time.sleep(60)",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert stranger.stdout.readline().strip() == "listening"
+        analysis, rgb = group
+        result = Describer(OllamaConfig(host=f"http://127.0.0.1:{port}", timeout=5)).describe(analysis, rgb)
+        assert result.description.status == "fallback"
+        assert "held by another account (nobody" in result.description.reason
+        assert [f.expression for f in result.faces] == ["happiness"] * 5
+    finally:
+        stranger.kill()
+        stranger.wait()
+    with OllamaStub() as stub:  # the same port question for a server of this user's own: trusted
+        assert describe(stub.url, group).description.status == "ok"
+
+
+def test_the_owner_of_a_listening_socket_is_read_from_the_kernel_tables(tmp_path):
+    from unifer_tray.describe.host import listener_owners
+
+    table = tmp_path / "tcp"
+    table.write_text(
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+        "   0: 0100007F:2CAE 00000000:0000 0A 00000000:00000000 00:00000000 00000000 65534        0 1 1\n"
+        "   1: 0100007F:2CAE 0100007F:9C40 01 00000000:00000000 00:00000000 00000000  1000        0 2 1\n"
+    )
+    assert listener_owners(11438, (table,)) == {65534}  # the established connection is not a listener
+    assert listener_owners(11434, (table,)) == set()
+    assert listener_owners(11438, (tmp_path / "absent",)) is None
