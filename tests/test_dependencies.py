@@ -21,6 +21,7 @@ DECLARED = {
 }
 FIXED_IN = {  # the first release without the advisory
     "cryptography": "44.0.1",  # CVE-2024-12797
+    "filelock": "3.20.3",  # CVE-2025-68146, CVE-2026-22701 (symlinks at the lock path)
     "pillow": "11.3",  # CVE-2025-48379
     "tqdm": "4.66.3",  # CVE-2024-34062
     "opencv-python-headless": "4.8.1.78",  # CVE-2023-4863 (bundled libwebp)

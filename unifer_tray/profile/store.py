@@ -17,7 +17,7 @@ import os
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -33,6 +33,7 @@ from ..result import LABELS
 if TYPE_CHECKING:  # the calibration needs the vision package: loaded when a profile is applied
     from .calibration import Calibration
 
+LOCK_SECONDS = 30.0  # a teach save or a correction takes a keyring round trip, well under this
 FORMAT = 1  # of the file and its payload; another number is refused with a clear message
 ExampleSource = Literal["file", "webcam", "correction"]
 # One line per point, no hard wraps: a dialog and a terminal each wrap it to their own width.
@@ -216,23 +217,38 @@ class ProfileStore:
         return self.load(name).calibration()
 
     # -- writing ----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _changing(self, name: str) -> Iterator[None]:
+        """One read-modify-write of a profile at a time, across processes (a teach session's save
+        and a "Not right?" at once lost an example; two first writes each made a key)."""
+        from filelock import FileLock, Timeout
+
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(self.folder, 0o700)
+        try:
+            with FileLock(self.folder / f".{check_name(name)}.lock", timeout=LOCK_SECONDS):
+                yield
+        except Timeout:
+            raise ProfileError(f"the profile '{name}' is being changed by another UniFER; try again") from None
+
     def add(self, name: str, examples: list[Example]) -> Profile:
         """Append examples, creating the profile (and its key) if needed. The caller has the
         user's consent for a new profile; all examples are stored, or none."""
         for example in examples:
             if example.label not in LABELS or len(example.features) != len(LABELS):
                 raise ValueError(f"not a profile example: {example}")
-        if self.exists(name):
-            profile, key = self._open(name)
-        else:
-            profile = Profile(name=check_name(name), created=self.clock())
-            self.check_keyring()
-            try:
-                key = keys.new_key(profile_key(name))
-            except KeyringUnavailable as exc:
-                raise ProfileError(str(exc)) from None
-        profile.examples.extend(examples)
-        self._write(profile, key)
+        with self._changing(name):
+            if self.exists(name):
+                profile, key = self._open(name)
+            else:
+                profile = Profile(name=check_name(name), created=self.clock())
+                self.check_keyring()
+                try:
+                    key = keys.new_key(profile_key(name))
+                except KeyringUnavailable as exc:
+                    raise ProfileError(str(exc)) from None
+            profile.examples.extend(examples)
+            self._write(profile, key)
         return profile
 
     def _write(self, profile: Profile, key: bytes) -> None:
@@ -264,11 +280,13 @@ class ProfileStore:
     def delete(self, name: str) -> None:
         """Destroy the key (crypto-shredding), then the file."""
         self.require(name)
-        try:
-            keys.delete_key(profile_key(name))
-        except KeyringUnavailable as exc:
-            raise ProfileError(f"{exc}; nothing was deleted") from None
-        self.path(name).unlink()
+        with self._changing(name):
+            try:
+                keys.delete_key(profile_key(name))
+            except KeyringUnavailable as exc:
+                raise ProfileError(f"{exc}; nothing was deleted") from None
+            self.path(name).unlink()
+        (self.folder / f".{name}.lock").unlink(missing_ok=True)  # released first: a waiter finds no profile
         with contextlib.suppress(OSError):
             self.folder.rmdir()  # the last profile: no empty folder left behind
 
