@@ -126,3 +126,22 @@ def test_silent_clients_are_dropped_at_the_handshake_limit(tray):
     finally:
         for client in clients:
             client.close()
+
+
+def test_windows_pipe_names_cannot_be_taken_in_advance(tmp_path, monkeypatch):
+    """Pipe names are one namespace for all sessions: a name another account could guess (the
+    login name) let it create the pipe first. Each start picks a random one, kept in the
+    user's data folder, where `--trigger` finds it."""
+    import getpass
+
+    from unifer_tray import platform
+
+    monkeypatch.setattr(platform, "system", lambda: "windows")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    with pytest.raises(ConnectionError, match="not running"):
+        instance.send(Action.PING)  # no tray started: no name to find
+    first, second = instance._new_address(), instance._new_address()
+    assert first != second and all(name.startswith("\\\\.\\pipe\\unifer-tray-") for name in (first, second))
+    assert getpass.getuser() not in first
+    assert instance._address() == second  # what a `--trigger` reads
+    assert instance._pipe_name_file().parent == tmp_path / "data" / "unifer-tray"

@@ -141,6 +141,14 @@ def wait_for_window(desktop: Desktop, name: str, timeout: float = 20.0) -> str:
         time.sleep(0.1)
 
 
+def close_live_view(desktop: Desktop, window: str) -> None:
+    desktop.xdotool("windowfocus", "--sync", window, "key", "Escape")
+    deadline = time.monotonic() + 10
+    while desktop.xdotool("search", "--name", "^UniFER .* live$").returncode == 0:
+        assert time.monotonic() < deadline, "Esc did not close the live view"
+        time.sleep(0.1)
+
+
 def is_result(item: dict) -> bool:
     return item["appname"] == "UniFER" and "·" in item["summary"]
 
@@ -225,11 +233,7 @@ def test_live_view_opens_from_a_folder_holding_a_source_tree(desktop, tray, mjpe
     app = tray(cwd=decoy.parent, UNIFER_CAMERA_SOURCE=str(mjpeg_clip), XDG_STATE_HOME=str(tmp_path / "state"))
     assert app.trigger("live").stdout.strip() == "live view opened"
     window = wait_for_window(desktop, "^UniFER .* live$")
-    desktop.xdotool("windowfocus", "--sync", window, "key", "Escape")
-    deadline = time.monotonic() + 10
-    while desktop.xdotool("search", "--name", "^UniFER .* live$").returncode == 0:
-        assert time.monotonic() < deadline, "Esc did not close the live view"
-        time.sleep(0.1)
+    close_live_view(desktop, window)
     output = app.stop()
     assert "live view closed:" in output and "source tree" not in output, output
     assert not [n for n in desktop.notifications() if "closed unexpectedly" in n["summary"]], desktop.notifications()
@@ -256,11 +260,7 @@ def test_live_view_shows_frames_saves_a_timeline_and_releases_the_camera(desktop
     rows = target.read_text().splitlines()
     assert rows[0].startswith("time_s,track,expression,neutral") and len(rows) > 20
     assert oct(target.stat().st_mode & 0o777) == "0o600"
-    desktop.xdotool("windowfocus", "--sync", window, "key", "Escape")
-    deadline = time.monotonic() + 10
-    while desktop.xdotool("search", "--name", "^UniFER .* live$").returncode == 0:
-        assert time.monotonic() < deadline, "Esc did not close the live view"
-        time.sleep(0.1)
+    close_live_view(desktop, window)
     output = app.stop()
     closed = [line for line in output.splitlines() if "live view closed:" in line]
     assert closed and "camera released" in closed[0]

@@ -2,6 +2,9 @@
 
 A local socket only the same user can reach: a Unix socket in the user's private runtime folder
 (a named pipe on Windows), with an authentication key in a file only that user can read.
+Windows' pipe names are one namespace for every session, so a fixed name could be created first
+by another account to keep the tray from starting: the tray picks a random name at each start
+and keeps it beside the key, in the user's own data folder, where `--trigger` reads it.
 
 The exchange is plain bytes with size caps, never pickle, and every step has a deadline: the
 tray sends a random challenge, the client answers with its HMAC under the key, then sends one
@@ -49,20 +52,38 @@ def _signature(key: bytes, challenge: bytes) -> bytes:
     return hmac.new(key, challenge, hashlib.sha256).digest()
 
 
-def _address() -> str:
-    if platform.system() == "windows":
-        return rf"\\.\pipe\unifer-tray-{os.getlogin()}"
-    return str(private_runtime_folder() / "tray.sock")
-
-
-def _key_file() -> Path:
-    """Beside the socket; on Windows in the user's own data folder, not the shared temp folder
-    that platformdirs gives as the runtime folder there."""
+def _private_folder() -> Path:
+    """The socket's folder; on Windows the user's own data folder, not the temp folder that
+    platformdirs gives as the runtime folder there."""
     if platform.system() == "windows":
         folder = platformdirs.user_data_path("unifer-tray")
         folder.mkdir(parents=True, exist_ok=True)
-        return folder / "tray.key"
-    return private_runtime_folder() / "tray.key"
+        return folder
+    return private_runtime_folder()
+
+
+def _key_file() -> Path:
+    return _private_folder() / "tray.key"
+
+
+def _pipe_name_file() -> Path:
+    return _private_folder() / "tray.pipe"
+
+
+def _address() -> str:
+    """Where the running tray listens; raises FileNotFoundError on Windows when none started."""
+    if platform.system() == "windows":
+        return _pipe_name_file().read_text(encoding="ascii").strip()
+    return str(private_runtime_folder() / "tray.sock")
+
+
+def _new_address() -> str:
+    """A fresh random pipe name on Windows (written for `_address`); the socket path elsewhere."""
+    if platform.system() != "windows":
+        return _address()
+    name = rf"\\.\pipe\unifer-tray-{secrets.token_hex(16)}"
+    _pipe_name_file().write_text(name + "\n", encoding="ascii")
+    return name
 
 
 def send(action: Action, timeout: float = 5.0) -> str:
@@ -99,7 +120,7 @@ class SingleInstance:
             return False
         except ConnectionError:
             pass
-        address = _address()
+        address = _new_address()
         if platform.system() != "windows" and Path(address).exists():
             Path(address).unlink()  # left by a tray that crashed
         key = secrets.token_bytes(32)
@@ -149,6 +170,9 @@ class SingleInstance:
             listener.close()
         if self._mutex is not None:
             self._mutex.release()
+        if platform.system() == "windows":
+            _pipe_name_file().unlink(missing_ok=True)
+            return
         for path in (_key_file(), Path(_address())):
-            if platform.system() != "windows" and path.exists():
+            if path.exists():
                 path.unlink()
