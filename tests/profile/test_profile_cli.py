@@ -61,7 +61,7 @@ def test_a_profile_is_encrypted_private_and_changes_readings(env, tmp_path):
     for plaintext in (b"fear", b"happiness", b"surprise", b"examples", b"label", b"features", b'"file"'):
         assert plaintext not in raw
     assert len(keyring_entry(env).strip()) == 44  # base64 of 32 bytes
-    assert sorted(p.name for p in folder(env).iterdir()) == ["me.profile"]  # no temporary left
+    assert sorted(p.name for p in folder(env).iterdir()) == [".me.lock", "me.profile"]  # no temporary left
 
     status = json.loads(unifer(env, "profile", "status", "--format", "json").stdout)
     assert status["examples"] == 2 and status["per_label"]["fear"] == 1 and status["per_label"]["happiness"] == 1
