@@ -271,6 +271,7 @@ def test_windows_second_quick_launch_loses_on_the_mutex(as_os, monkeypatch, tmp_
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
     as_os("win32")
     monkeypatch.setattr(instance, "_address", lambda: str(tmp_path / "tray.sock"))  # a Unix socket here
+    monkeypatch.setattr(instance, "_new_address", lambda: str(tmp_path / "tray.sock"))
     monkeypatch.setattr(instance.platformdirs, "user_data_path", lambda app: tmp_path / "data" / app)
     first, second = instance.SingleInstance(), instance.SingleInstance()
     assert first.acquire() and instance._key_file() == tmp_path / "data" / "unifer-tray" / "tray.key"
