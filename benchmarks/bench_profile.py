@@ -43,7 +43,7 @@ from PIL import Image, ImageFilter
 
 from unifer_tray.pipeline import analyze_many
 from unifer_tray.profile.calibration import FEATURE_FLOOR, PRIOR_STRENGTH, Calibration, adapt, fit_bias
-from unifer_tray.profile.store import log_probabilities
+from unifer_tray.profile.features import log_probabilities
 from unifer_tray.result import LABELS
 from unifer_tray.vision.models import manifest
 

@@ -94,3 +94,83 @@ def test_the_checker_sees_relative_lazy_and_from_package_imports():
 @pytest.mark.parametrize("area", sorted({area for area, _ in FORBIDDEN}))
 def test_every_area_in_the_contract_exists(area):
     assert (PACKAGE / area).is_dir() or (PACKAGE / f"{area}.py").is_file()
+
+
+def os_checks(source: str) -> list[str]:
+    """`platform.system()`, `sys.platform` and `os.name` in `source`: which OS this is is asked
+    of unifer_tray.platform only."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Attribute) or not isinstance(node.value, ast.Name):
+            continue
+        if (node.value.id, node.attr) in (("sys", "platform"), ("os", "name")):
+            found.append(f"{node.value.id}.{node.attr}")
+        elif (node.value.id, node.attr) == ("platform", "system"):
+            found.append("platform.system()")
+    return found
+
+
+def test_no_os_checks_outside_the_platform_package():
+    found = {
+        module_name(path): os_checks(path.read_text(encoding="utf-8"))
+        for path in PACKAGE.rglob("*.py")
+        if not part_of(module_name(path), "platform")
+    }
+    assert {module: checks for module, checks in found.items() if checks} == {}
+
+
+def test_the_os_check_finder_sees_each_form():
+    source = "import os, sys\nif sys.platform == 'win32' or os.name == 'nt' or platform.system() == 'windows': pass\n"
+    assert sorted(os_checks(source)) == ["os.name", "platform.system()", "sys.platform"]
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Each module of ours -> the modules of ours it imports (lazily, or for type checking, too)."""
+    modules = {module_name(path): path for path in PACKAGE.rglob("*.py")}
+    graph = {}
+    for module, path in modules.items():
+        names = imports_of(path.read_text(encoding="utf-8"), module, path.name == "__init__.py")
+        # `from .x import name` names a module, or a name inside one: count the module
+        targets = {name if name in modules else name.rpartition(".")[0] for name in names}
+        graph[module] = {target for target in targets if target in modules and target != module}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other, directly or round about (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for other in sorted(graph[module]):
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_no_import_cycles():
+    assert cycles(import_graph()) == []
+
+
+def test_the_cycle_finder_finds_a_round_trip():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

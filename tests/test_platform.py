@@ -10,6 +10,7 @@ import pytest
 from unifer_tray import doctor, platform
 from unifer_tray.hotkeys import WAYLAND_HINT, Hotkeys
 from unifer_tray.notify.handlers import default_backends
+from unifer_tray.platform import windows as windows_answers
 
 
 @pytest.fixture
@@ -272,7 +273,7 @@ def test_windows_second_quick_launch_loses_on_the_mutex(as_os, monkeypatch, tmp_
     as_os("win32")
     monkeypatch.setattr(instance, "_address", lambda: str(tmp_path / "tray.sock"))  # a Unix socket here
     monkeypatch.setattr(instance, "_new_address", lambda: str(tmp_path / "tray.sock"))
-    monkeypatch.setattr(instance.platformdirs, "user_data_path", lambda app: tmp_path / "data" / app)
+    monkeypatch.setattr(windows_answers.platformdirs, "user_data_path", lambda app: tmp_path / "data" / app)
     first, second = instance.SingleInstance(), instance.SingleInstance()
     assert first.acquire() and instance._key_file() == tmp_path / "data" / "unifer-tray" / "tray.key"
     key = instance._key_file().read_bytes()

@@ -46,8 +46,8 @@ class OllamaConfig:
 @dataclass
 class TrayConfig:
     # pynput GlobalHotKeys syntax; Ctrl+Alt on Linux/macOS, Ctrl+Shift on Windows (AltGr)
-    hotkey_region: str = field(default_factory=platform.default_region_hotkey)
-    hotkey_webcam: str = field(default_factory=platform.default_webcam_hotkey)  # "off" disables it
+    hotkey_region: str = field(default_factory=lambda: platform.current().REGION_HOTKEY)
+    hotkey_webcam: str = field(default_factory=lambda: platform.current().WEBCAM_HOTKEY)  # "off" disables it
     describe: bool = True  # ask the local vision model (the CLI's default is off)
     notifications: bool = True
 

@@ -159,13 +159,6 @@ def check_hotkeys() -> Check:
     return Check("hotkeys", OK, "global hotkeys available") if usable else Check("hotkeys", WARN, why)
 
 
-SCREEN_CAPTURE_FIX = {
-    "macos": "allow Screen Recording for this app in System Settings > Privacy & Security",
-    "windows": "run UniFER in your desktop session (not as a service or over a locked screen)",
-    "linux": "run UniFER in an X11 desktop session (under Wayland, capture goes through XWayland)",
-}
-
-
 def check_screen() -> Check:
     from .capture import CaptureError, Region, screen
 
@@ -173,7 +166,7 @@ def check_screen() -> Check:
         screen.grab(Region(0, 0, 1, 1))
         area = screen.desktop()
     except CaptureError as exc:
-        return Check("screen capture", WARN, str(exc), SCREEN_CAPTURE_FIX[platform.system()])
+        return Check("screen capture", WARN, str(exc), platform.current().SCREEN_CAPTURE_FIX)
     return Check("screen capture", OK, f"{area.width}x{area.height} desktop, {len(screen.monitors())} monitor(s)")
 
 

@@ -114,6 +114,17 @@ def system_program_environment() -> Iterator[None]:
             os.environ.update(saved)
 
 
+def open_for_editing(path: str) -> bool:
+    """Open a text file in the user's editor, with the environment the app was given."""
+    from . import platform
+
+    with system_program_environment():
+        try:
+            return platform.current().open_for_editing(path)
+        except (OSError, webbrowser.Error):
+            return False
+
+
 def open_in_browser(page: Path) -> bool:
     """Open a local page (a report's launcher: links with secrets never go on a command line);
     False when no browser could be started (a minimal desktop, a server session)."""

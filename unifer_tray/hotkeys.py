@@ -85,18 +85,7 @@ class Hotkeys:
         """macOS: pynput's listener asks for the keyboard layout (TISGetInputSourceProperty) on
         its own thread, and macOS 14+ kills a process that does (pynput#424). Ask once here, on
         the main thread, and hand that answer to the listener. Elsewhere: nothing to do."""
-        if platform.system() != "macos":
-            return
-        import contextlib
-        import importlib
-
-        try:
-            backend: Any = importlib.import_module("pynput.keyboard._darwin")
-        except Exception:  # no pynput, or it cannot load: is_available() says so
-            return
-        with backend.keycode_context() as context:
-            layout = context
-        backend.keycode_context = lambda: contextlib.nullcontext(layout)
+        platform.current().prepare_keyboard_on_main_thread()
 
     def stop(self) -> None:
         if self._listener is not None:

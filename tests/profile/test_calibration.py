@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from unifer_tray.profile.calibration import PRIOR_STRENGTH, Calibration, fit_bias
-from unifer_tray.profile.store import log_probabilities
+from unifer_tray.profile.features import log_probabilities
 from unifer_tray.result import LABELS, Analysis
 
 

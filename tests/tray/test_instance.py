@@ -144,4 +144,4 @@ def test_windows_pipe_names_cannot_be_taken_in_advance(tmp_path, monkeypatch):
     assert first != second and all(name.startswith("\\\\.\\pipe\\unifer-tray-") for name in (first, second))
     assert getpass.getuser() not in first
     assert instance._address() == second  # what a `--trigger` reads
-    assert instance._pipe_name_file().parent == tmp_path / "data" / "unifer-tray"
+    assert (tmp_path / "data" / "unifer-tray" / "tray.pipe").read_text().strip() == second

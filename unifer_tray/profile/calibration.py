@@ -27,7 +27,7 @@ import numpy as np
 from ..result import LABELS, Analysis, Face
 from ..vision.affect import reading
 from ..vision.classifier import fusion, softmax
-from .store import log_probabilities
+from .features import log_probabilities
 
 PRIOR_STRENGTH = 2.0
 FEATURE_FLOOR = 1e-3

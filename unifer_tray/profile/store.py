@@ -29,6 +29,7 @@ from .. import keys
 from ..config import NAME_RULE, PROFILE_NAME
 from ..keys import KeyringUnavailable, profile_key
 from ..result import LABELS
+from .features import log_probabilities
 
 if TYPE_CHECKING:  # the calibration needs the vision package: loaded when a profile is applied
     from .calibration import Calibration
@@ -44,14 +45,6 @@ UniFER will keep an expression profile named '{name}' on this computer, so that 
 - When it is used: for your webcam snapshots (setting `[profile] apply_to`), and for images you analyse with `--profile {name}`. Screen captures show other people and are not read with it unless you choose so.
 - How to delete: `unifer profile delete --profile {name}` (the key is destroyed first, which makes the data unreadable at once).
 """  # noqa: E501
-
-
-SMALLEST_READING = 1e-4  # results carry 4 decimals: 0 means "below 0.0001"
-
-
-def log_probabilities(probabilities: dict[str, float]) -> np.ndarray:
-    """A face's distribution as the feature a profile keeps (LABELS order)."""
-    return np.log(np.clip([probabilities[label] for label in LABELS], SMALLEST_READING, 1.0))
 
 
 class ProfileError(RuntimeError):

@@ -26,7 +26,7 @@ from .. import platform
 from ..capture import CaptureError
 from ..capture.sources import Captured, Captures
 from ..config import Config, ConfigError, config_path, load_config, set_value
-from ..helpers import open_in_browser
+from ..helpers import open_for_editing, open_in_browser
 from ..history import History, HistoryError
 from ..hotkeys import Hotkeys
 from ..notify import Notification, Notifications
@@ -363,7 +363,7 @@ class TrayApp:
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text("# UniFER tray settings: see the README's configuration section.\n", encoding="utf-8")
-        if not platform.open_for_editing(str(path)):
+        if not open_for_editing(str(path)):
             self._notify(Notification("No editor found", f"Open the settings file yourself: {path}"))
 
     def toggle(self, name: Literal["describe", "notifications"]) -> None:

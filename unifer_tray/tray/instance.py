@@ -24,10 +24,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
 
-import platformdirs
-
 from .. import platform
-from ..private_files import private_runtime_folder
 from .actions import Action
 
 log = logging.getLogger("unifer_tray.instance")
@@ -52,38 +49,18 @@ def _signature(key: bytes, challenge: bytes) -> bytes:
     return hmac.new(key, challenge, hashlib.sha256).digest()
 
 
-def _private_folder() -> Path:
-    """The socket's folder; on Windows the user's own data folder, not the temp folder that
-    platformdirs gives as the runtime folder there."""
-    if platform.system() == "windows":
-        folder = platformdirs.user_data_path("unifer-tray")
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-    return private_runtime_folder()
-
-
 def _key_file() -> Path:
-    return _private_folder() / "tray.key"
-
-
-def _pipe_name_file() -> Path:
-    return _private_folder() / "tray.pipe"
+    return platform.current().instance_folder() / "tray.key"
 
 
 def _address() -> str:
-    """Where the running tray listens; raises FileNotFoundError on Windows when none started."""
-    if platform.system() == "windows":
-        return _pipe_name_file().read_text(encoding="ascii").strip()
-    return str(private_runtime_folder() / "tray.sock")
+    """Where the running tray listens; FileNotFoundError where that is not known (no tray)."""
+    return platform.current().instance_address(platform.current().instance_folder(), fresh=False)
 
 
 def _new_address() -> str:
-    """A fresh random pipe name on Windows (written for `_address`); the socket path elsewhere."""
-    if platform.system() != "windows":
-        return _address()
-    name = rf"\\.\pipe\unifer-tray-{secrets.token_hex(16)}"
-    _pipe_name_file().write_text(name + "\n", encoding="ascii")
-    return name
+    """Where this tray will listen (on Windows a new random pipe name, kept for `_address`)."""
+    return platform.current().instance_address(platform.current().instance_folder(), fresh=True)
 
 
 def send(action: Action, timeout: float = 5.0) -> str:
@@ -106,23 +83,22 @@ class SingleInstance:
     def __init__(self) -> None:
         self._listener: Listener | None = None
         self._key = b""
-        self._mutex: platform.NamedMutex | None = None
+        self._lock: platform.InstanceLock | None = None
 
     def acquire(self) -> bool:
         """True if this process is now the tray; False if another one answers (or, on Windows,
         holds the session's mutex: two quick launches must not both write the key)."""
-        if platform.system() == "windows":
-            self._mutex = platform.NamedMutex(MUTEX_NAME)
-            if not self._mutex.held:
-                return False
+        self._lock = platform.current().instance_lock(MUTEX_NAME)
+        if self._lock is not None and not self._lock.held:
+            return False
         try:
             send(Action.PING, timeout=2)
             return False
         except ConnectionError:
             pass
+        for leftover in platform.current().instance_leftovers(platform.current().instance_folder()):
+            leftover.unlink(missing_ok=True)  # left by a tray that crashed
         address = _new_address()
-        if platform.system() != "windows" and Path(address).exists():
-            Path(address).unlink()  # left by a tray that crashed
         key = secrets.token_bytes(32)
         descriptor = os.open(_key_file(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
@@ -168,11 +144,7 @@ class SingleInstance:
         listener, self._listener = self._listener, None
         if listener is not None:
             listener.close()
-        if self._mutex is not None:
-            self._mutex.release()
-        if platform.system() == "windows":
-            _pipe_name_file().unlink(missing_ok=True)
-            return
-        for path in (_key_file(), Path(_address())):
-            if path.exists():
-                path.unlink()
+            for leftover in platform.current().instance_leftovers(platform.current().instance_folder()):
+                leftover.unlink(missing_ok=True)
+        if self._lock is not None:
+            self._lock.release()

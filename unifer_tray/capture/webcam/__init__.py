@@ -11,27 +11,17 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Generator
 from itertools import islice
-from typing import Protocol
 
 import numpy as np
 
-from ... import platform
-from ...backends import Backend, first_available
+from ...backends import first_available
 from .. import CaptureError
+from .base import CameraBackend, cannot_open
+
+__all__ = ["SOURCE_ENV", "CameraBackend", "camera_source", "cannot_open", "choose", "default_backends", "snapshot"]
 
 SOURCE_ENV = "UNIFER_CAMERA_SOURCE"
-CAMERA_PANE = "System Settings > Privacy & Security > Camera"
-
-
-class CameraBackend(Backend, Protocol):
-    def frames(self, source: int | str) -> Generator[np.ndarray, None, None]:
-        """RGB frames until the source ends; the device is released when the iterator closes.
-        Raises `cannot_open(source)` when the source does not open."""
-
-    def timed_frames(self, source: int | str) -> Generator[tuple[np.ndarray, float], None, None]:
-        """The same frames with their time in seconds (a video file's own timestamps)."""
 
 
 def default_backends() -> list[CameraBackend]:
@@ -59,17 +49,6 @@ def camera_source(configured: str | int) -> int | str:
     value = os.environ.get(SOURCE_ENV, configured)
     text = str(value).strip()
     return int(text) if text.isdigit() else text
-
-
-def cannot_open(source: int | str, detail: str = "") -> CaptureError:
-    if isinstance(source, int):
-        # macOS reports a camera it has not allowed as none at all
-        allow = "; on macOS also allow UniFER in " + CAMERA_PANE if platform.system() == "macos" else ""
-        return CaptureError(
-            f"no camera found at index {source}: connect a camera, or choose another one with "
-            f"`unifer config set camera.source N`{allow}"
-        )
-    return CaptureError(f"cannot open the video source {source}" + (f" ({detail})" if detail else ""))
 
 
 def snapshot(source: int | str, warmup_frames: int = 5, backend: str | CameraBackend = "auto") -> np.ndarray:

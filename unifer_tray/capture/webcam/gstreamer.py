@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import CaptureError
-from . import cannot_open
+from .base import cannot_open
 
 # decodebin picks the decoder a camera needs (MJPEG from most webcams, raw YUV from the rest).
 CHAIN = "decodebin ! videoconvert ! video/x-raw,format=RGB ! appsink name=sink sync=false max-buffers=1"

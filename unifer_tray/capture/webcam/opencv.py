@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Generator
 from typing import Any
 
 import numpy as np
 
 from ... import platform
-from . import cannot_open
+from .base import cannot_open
 
 FAILED_READS_BEFORE_GIVING_UP = 5
 
 
 def capture_api(cv2: Any, source: int | str) -> int:
-    """DirectShow for cameras on Windows (opens in well under a second where Media Foundation
-    often takes seconds); OpenCV's own choice everywhere else, and for files."""
-    if platform.system() == "windows" and isinstance(source, int):
-        return int(cv2.CAP_DSHOW)
-    return int(cv2.CAP_ANY)
+    """The capture API this OS opens `source` with fastest (DirectShow for Windows cameras)."""
+    return platform.current().camera_api(cv2, source)
 
 
 class OpenCVCamera:
@@ -38,9 +34,7 @@ class OpenCVCamera:
 
     def timed_frames(self, source: int | str) -> Generator[tuple[np.ndarray, float], None, None]:
         """Frames with their time in seconds (videos sampled by time need it)."""
-        if platform.system() == "windows":
-            # Media Foundation's hardware transforms make many cameras take 5-20 s to open (opencv#17687)
-            os.environ.setdefault("OPENCV_VIDEOIO_MSMF_ENABLE_HW_TRANSFORMS", "0")
+        platform.current().prepare_opencv()
         import cv2
 
         cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)  # our message replaces OpenCV's warnings

@@ -14,13 +14,6 @@ if TYPE_CHECKING:
     from desktop_notifier import DesktopNotifier
 
 
-NO_REAL_BACKEND = {
-    "macos": "macOS shows notifications only from the signed UniFER.app, not from a Python install",
-    "windows": "the Windows notification API (winrt) is missing: pip install desktop-notifier again",
-    "linux": "no notification backend",
-}
-
-
 class DesktopNotifierBackend:
     name = "desktop-notifier"
 
@@ -35,19 +28,9 @@ class DesktopNotifierBackend:
         if platform.has_freedesktop_bus():
             return server_present()
         if get_backend_class().__name__ == "DummyNotificationCenter":  # it would drop every notification
-            return False, NO_REAL_BACKEND[platform.system()]
-        if platform.system() == "macos" and not self._authorised():
-            return False, "notifications are not allowed for UniFER: System Settings > Notifications > UniFER"
-        return True, ""
-
-    def _authorised(self) -> bool:
-        """macOS denies silently: ask before relying on it."""
-        from desktop_notifier import DesktopNotifier
-
-        try:
-            return bool(asyncio.run(DesktopNotifier(app_name=APP_NAME).has_authorisation()))
-        except Exception:
-            return False
+            return False, platform.current().NO_NOTIFICATION_BACKEND
+        refused = platform.current().notifications_refused(APP_NAME)
+        return (False, refused) if refused else (True, "")
 
     def _start(self) -> tuple[asyncio.AbstractEventLoop, DesktopNotifier]:
         """One event loop thread, so click and button callbacks are delivered."""

@@ -8,7 +8,6 @@ implementation, which runs in its own process and cannot be disturbed.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 
 from ... import platform
@@ -28,9 +27,8 @@ class PlyerBackend:
             if not shutil.which("notify-send"):
                 return False, "notify-send is missing (install libnotify-bin)"
             return server_present()
-        if platform.system() == "macos" and importlib.util.find_spec("pyobjus") is None:
-            return False, "plyer's macOS notifications need pyobjus, which is not installed"
-        return True, ""
+        missing = platform.current().plyer_missing()
+        return (False, missing) if missing else (True, "")
 
     def send(self, notification: Notification) -> None:
         with system_program_environment():  # notify-send is the system's, not the bundle's
