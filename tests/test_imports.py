@@ -16,8 +16,8 @@ PACKAGE = Path(__file__).parents[1] / "unifer_tray"
 
 # (importing package or module, packages it must never import)
 FORBIDDEN = [
-    ("tray", ["vision", "describe", "imaging"]),
-    ("cli", ["vision", "describe", "imaging"]),
+    ("tray", ["vision", "describe", "imaging", "cli"]),  # one shell never leans on the other
+    ("cli", ["vision", "describe", "imaging", "tray"]),
     ("describe", ["report", "tray", "cli", "notify", "history", "outcome"]),
     ("doctor", ["tray"]),
     ("vision", ["describe", "tray", "notify", "capture", "history", "report", "outcome", "pipeline", "cli", "profile"]),

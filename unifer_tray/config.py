@@ -13,11 +13,16 @@ import re
 import sys
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import platformdirs
 
 from . import platform
+
+if TYPE_CHECKING:
+    from .result import CaptureKind
+
+ProfileScope = Literal["webcam", "all", "none"]
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -74,7 +79,11 @@ class ProfileConfig:
     name: str = "me"  # the expression profile the tray teaches and applies
     # Which captures are read with it, once it exists: "webcam" (the webcam sees the user),
     # "all" (screen captures and files too: they usually show other people) or "none".
-    apply_to: str = "webcam"
+    apply_to: ProfileScope = "webcam"
+
+    def applies_to(self, kind: CaptureKind) -> bool:
+        """Is a capture of this kind read with the profile?"""
+        return self.apply_to == "all" or (self.apply_to == "webcam" and kind == "webcam")
 
 
 @dataclass
@@ -104,7 +113,7 @@ def config_path() -> Path:
 # Whole-number settings whose smallest sensible value is not 0.
 MINIMUMS = {("history", "retention_days"): 1}  # 0 days would delete every record as it is written
 HOTKEYS = {("tray", "hotkey_region"), ("tray", "hotkey_webcam")}
-CHOICES = {("profile", "apply_to"): ("webcam", "all", "none")}
+CHOICES = {("profile", "apply_to"): get_args(ProfileScope)}
 
 
 def _check(section: str, name: str, expected: Any, value: Any) -> Any:
@@ -147,6 +156,7 @@ _FIELD_TYPES = {
     "float": float,
     "list[str]": "list[str]",
     "str": str,
+    "ProfileScope": str,  # a string, held to CHOICES
     "str | None": str,
     "str | int": "index or path",
 }

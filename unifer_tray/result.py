@@ -14,6 +14,7 @@ from typing import Any, Literal
 Intensity = Literal["low", "medium", "high"]
 Agreement = Literal["agree", "disagree"]  # the language model's label against the classifier's
 DescriptionStatus = Literal["ok", "fallback"]  # ok: from the vision model; fallback: classifier-only
+CaptureKind = Literal["screen", "screen region", "webcam", "file"]  # what was captured: never a path
 
 LABELS: tuple[str, ...] = ("neutral", "happiness", "sadness", "surprise", "fear", "disgust", "anger")
 # Other names for the seven labels, as used by datasets (folder names) and by language models.

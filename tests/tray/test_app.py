@@ -20,6 +20,7 @@ import pytest
 from unifer_tray.capture import CaptureError
 from unifer_tray.capture.sources import Captured
 from unifer_tray.config import Config
+from unifer_tray.profile.store import ProfileStore
 from unifer_tray.result import LABELS, Analysis, Face
 from unifer_tray.tray.actions import Action
 from unifer_tray.tray.app import TrayApp
@@ -188,6 +189,8 @@ class FakeProfiles:
 
     def consent_text(self, name: str) -> str:
         return f"UniFER will keep an expression profile named '{name}'."
+
+    may_create = ProfileStore.may_create  # the real consent rule, over this stand-in's parts
 
 
 class FakeHotkeys:

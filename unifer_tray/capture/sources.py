@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import CameraConfig
+from ..result import CaptureKind
 from . import screen
 from .overlay import select_region
 
@@ -19,7 +20,7 @@ from .overlay import select_region
 @dataclass
 class Captured:
     image: np.ndarray | str  # RGB pixels, or the path of a file the user chose
-    kind: str  # "screen", "screen region", "webcam" or "file": a kind, never a path
+    kind: CaptureKind
 
 
 class Captures:

@@ -8,9 +8,9 @@ import json
 import sys
 from datetime import datetime
 
+from ..exit_codes import ExitCode
 from ..private_files import open_private, write_private
 from .ask import confirm, when
-from .exit_codes import ExitCode
 
 
 def _date(text: str) -> float:

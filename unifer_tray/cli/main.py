@@ -1,6 +1,6 @@
 """``unifer``: analyse images and evaluate on labelled folders.
 
-Exit codes (cli/exit_codes.py): 0 all inputs analysed, 1 some inputs failed (each reported),
+Exit codes (exit_codes.py): 0 all inputs analysed, 1 some inputs failed (each reported),
 2 usage errors.
 """
 
@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
+from ..exit_codes import ExitCode
 from ..private_files import open_private, save_image_private
-from .exit_codes import ExitCode
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -7,9 +7,9 @@ import json
 import sys
 from pathlib import Path
 
+from ..exit_codes import ExitCode
 from ..result import LABEL_SYNONYMS, LABELS, canonical_label
 from .ask import confirm, when
-from .exit_codes import ExitCode
 
 
 def _label(text: str) -> str:
@@ -21,11 +21,12 @@ def _label(text: str) -> str:
 
 
 def _name(text: str) -> str:
-    from ..config import NAME_RULE, PROFILE_NAME
+    from ..profile.store import ProfileError, check_name
 
-    if not PROFILE_NAME.fullmatch(text):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a profile name: {NAME_RULE}")
-    return text
+    try:
+        return check_name(text)
+    except ProfileError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,11 +44,12 @@ def add(store, args) -> int:
     from ..pipeline import Pipeline, find_images
     from ..profile.store import Example
 
-    store.check_keyring()  # no secure keyring: refused before the question and the analysis
-    if not store.exists(args.profile):
-        print(store.consent_text(args.profile))
-        if not confirm(f"Create the profile '{args.profile}'?", args.yes):
-            return ExitCode.FAILED
+    def ask(consent_text: str) -> bool:
+        print(consent_text)
+        return confirm(f"Create the profile '{args.profile}'?", args.yes)
+
+    if not store.may_create(args.profile, ask):
+        return ExitCode.FAILED
     files, problems = find_images(args.images)
     refused = [f"{path}: {message}" for path, message in problems]
     examples, notes = [], []

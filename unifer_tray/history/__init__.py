@@ -27,7 +27,7 @@ import platformdirs
 
 from .. import keys
 from ..keys import HISTORY, KeyringUnavailable
-from ..result import Analysis
+from ..result import Analysis, CaptureKind
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -66,7 +66,7 @@ class HistoryError(RuntimeError):
 class Record:
     id: int
     created: float
-    source_type: str
+    source_type: CaptureKind
     analysis: Analysis  # its `source` is the source type: a path can itself be personal
     thumbnails: list[str]  # base64 JPEG face crops, only with the separate opt-in
 
@@ -239,7 +239,7 @@ class History:
             )
         return AESGCM(key)
 
-    def add(self, analysis: Analysis, source_type: str, thumbnails: list[str] | None = None) -> int:
+    def add(self, analysis: Analysis, source_type: CaptureKind, thumbnails: list[str] | None = None) -> int:
         if not self.enabled:
             raise HistoryError("history is off; turn it on with `unifer history enable`")
         cipher = self._cipher()

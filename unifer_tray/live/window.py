@@ -143,7 +143,7 @@ def profile_for_live(config: Config) -> tuple[Calibration | None, str]:
     from ..profile.store import ProfileError, ProfileStore
 
     store, name = ProfileStore(), config.profile.name
-    if config.profile.apply_to == "none" or not store.exists(name):
+    if not config.profile.applies_to("webcam") or not store.exists(name):
         return None, ""
     try:
         return store.calibration(name), f" · profile '{name}'"

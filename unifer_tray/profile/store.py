@@ -224,6 +224,13 @@ class ProfileStore:
         except Timeout:
             raise ProfileError(f"the profile '{name}' is being changed by another UniFER; try again") from None
 
+    def may_create(self, name: str, ask: Callable[[str], bool]) -> bool:
+        """True if the profile exists or the user agrees to create it: `ask` shows the consent
+        text and returns the answer (a terminal's question, the tray's dialog). Without a secure
+        keyring raises ProfileError before anything is asked or analysed."""
+        self.check_keyring()
+        return self.exists(name) or ask(self.consent_text(name))
+
     def add(self, name: str, examples: list[Example]) -> Profile:
         """Append examples, creating the profile (and its key) if needed. The caller has the
         user's consent for a new profile; all examples are stored, or none."""

@@ -45,7 +45,7 @@ from .windows import ChildWindow, Endings
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
     from ..profile.calibration import Calibration
-    from ..result import Analysis
+    from ..result import Analysis, CaptureKind
 
 log = logging.getLogger("unifer_tray.tray")
 IconState = Literal["idle", "busy", "attention"]
@@ -236,11 +236,11 @@ class TrayApp:
         return analysis.ok
 
     # -- the expression profile -----------------------------------------------------------------
-    def _profile_for(self, kind: str) -> Calibration | None:
+    def _profile_for(self, kind: CaptureKind) -> Calibration | None:
         """The user's profile if this kind of capture is read with it ([profile] apply_to); one
         that cannot be used is said once per reason, and the general reading stands."""
-        apply_to, name = self.config.profile.apply_to, self.config.profile.name
-        if apply_to == "none" or (apply_to == "webcam" and kind != "webcam"):
+        name = self.config.profile.name
+        if not self.config.profile.applies_to(kind):
             return None
         try:
             calibration = self._calibrations.get(self.profiles, name)  # None: deleted, or never taught
@@ -254,19 +254,13 @@ class TrayApp:
 
     def _consent_to_profile(self) -> bool:
         """True if the profile exists or the user agrees to create it now."""
-        name = self.config.profile.name
-        if self.profiles.exists(name):
-            return True
+
+        def ask(consent_text: str) -> bool:
+            return dialogs.ask_yes_no("Create your expression profile?", consent_text + "\nCreate this profile?")
+
         try:
-            self.profiles.check_keyring()
-        except ProfileError as exc:
-            self._notify(Notification("Expression profile not created", str(exc)))
-            return False
-        try:
-            return dialogs.ask_yes_no(
-                "Create your expression profile?", self.profiles.consent_text(name) + "\nCreate this profile?"
-            )
-        except DialogError as exc:  # also reached from the report's form, where nothing else would say it
+            return self.profiles.may_create(self.config.profile.name, ask)
+        except (ProfileError, DialogError) as exc:  # also from the report's form, where nothing else would say it
             self._notify(Notification("Expression profile not created", str(exc)))
             return False
 

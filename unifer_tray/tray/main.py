@@ -9,7 +9,7 @@ import time
 
 import platformdirs
 
-from ..cli.exit_codes import ExitCode
+from ..exit_codes import ExitCode
 from .actions import Action
 
 
