@@ -187,10 +187,10 @@ def check_camera() -> Check:
 
 
 def check_notifications() -> Check:
-    from .notify import choose
+    from .backends import choose
     from .notify.handlers import default_backends
 
-    backend, hints = choose(default_backends())
+    backend, hints = choose(default_backends(), "notification backend")
     if backend.name == "tray":
         return Check(
             "notifications",

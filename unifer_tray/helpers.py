@@ -54,6 +54,21 @@ def helper_command(module: str) -> list[str]:
     return [sys.executable, "-c", _SAFE_START, module]
 
 
+def ask_helper(module: str, question: bytes | str, timeout: float) -> subprocess.CompletedProcess:
+    """Run a helper of ours (the overlay, a dialog) that reads its question on stdin, never from
+    its arguments (which every local user can read), and answers on stdout."""
+    from . import platform
+
+    return subprocess.run(
+        helper_command(module),
+        input=question,
+        capture_output=True,
+        text=isinstance(question, str),
+        timeout=timeout,
+        creationflags=platform.no_console_window(),
+    )
+
+
 def start_window(module: str, *args: str) -> subprocess.Popen[str]:
     """A window of ours (live view, teach session) as its own process, its output piped back to
     the tray, which keeps the process to avoid a second one and to say how it ended."""

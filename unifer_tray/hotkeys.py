@@ -13,12 +13,17 @@ from typing import Any
 from . import platform
 
 
+def is_off(text: str) -> bool:
+    """The settings' way to have no hotkey."""
+    return text.strip().lower() in ("", "off", "none")
+
+
 def hotkey_problem(text: str) -> str | None:
     """What is wrong with a hotkey in pynput's syntax ("<ctrl>+<alt>+e"), or None if it is fine.
 
     pynput's own parser decides where it can load; without a display it cannot, and the same
     grammar is checked instead: named keys in angle brackets, single characters bare."""
-    if text.strip().lower() in ("", "off", "none"):
+    if is_off(text):
         return None
     try:
         from pynput.keyboard import HotKey

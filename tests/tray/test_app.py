@@ -505,9 +505,10 @@ def test_a_dashboard_is_not_served_into_a_new_history(apps, monkeypatch):
 
 
 def test_a_dialog_that_cannot_open_is_a_notification(apps, monkeypatch):
-    from unifer_tray.tray import dialogs
 
-    monkeypatch.setattr(dialogs, "helper_command", lambda module: [sys.executable, "-c", "import tkinter_missing"])
+    monkeypatch.setattr(
+        "unifer_tray.helpers.helper_command", lambda module: [sys.executable, "-c", "import tkinter_missing"]
+    )
     app = make_app(FakePipeline())
     apps.append(app)
     app._in_background(app.keep_history)()

@@ -12,7 +12,7 @@ ECHO = "import json, sys; print(json.dumps({'argv': sys.argv[1:], 'stdin': sys.s
 
 
 def test_the_reading_and_consent_texts_reach_the_dialog_on_stdin_only(monkeypatch):
-    monkeypatch.setattr(dialogs, "helper_command", lambda module: [sys.executable, "-c", ECHO])
+    monkeypatch.setattr("unifer_tray.helpers.helper_command", lambda module: [sys.executable, "-c", ECHO])
     seen = json.loads(dialogs._ask("label", "Not right?", "happiness 87%"))
     assert seen["argv"] == []
     assert json.loads(seen["stdin"]) == ["label", "Not right?", "happiness 87%"]

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .. import platform
-from ..helpers import helper_command
+from ..helpers import ask_helper
 from . import CaptureError, Region
 
 TITLE = "UniFER — select a region"
@@ -44,13 +44,7 @@ def select_region(pixels: np.ndarray, origin: Region, monitors: list[Region]) ->
     }
     payload = json.dumps(header).encode() + b"\n" + np.ascontiguousarray(pixels).tobytes()
     try:
-        result = subprocess.run(
-            helper_command("unifer_tray.capture.overlay"),
-            input=payload,
-            capture_output=True,
-            timeout=600,
-            creationflags=platform.no_console_window(),
-        )
+        result = ask_helper("unifer_tray.capture.overlay", payload, timeout=600)
     except subprocess.TimeoutExpired:
         return None
     if result.returncode != 0:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..backends import Backend, first_available
+from ..backends import Backend, choose
 from ..platform import NOT_OWNED, name_owned
 
 APP_NAME = "UniFER"
@@ -39,21 +39,13 @@ def server_present() -> tuple[bool, str]:
     return present, why
 
 
-def choose(backends: Sequence[Notifier]) -> tuple[Notifier, list[str]]:
-    """The first available backend, and hints about the ones skipped before it."""
-    backend, hints = first_available(backends)
-    if backend is None:
-        raise RuntimeError("no notification backend at all")  # the last backend is always available
-    return backend, hints
-
-
 class Notifications:
     """Sends through the first available backend; if that one fails at send time, through the
     last one (the tray icon's own message), which cannot fail."""
 
     def __init__(self, backends: Sequence[Notifier]) -> None:
         self.backends = list(backends)
-        self.active, self.skipped = choose(self.backends)
+        self.active, self.skipped = choose(self.backends, "notification backend")  # the last one always works
         self.fallback = self.backends[-1]
         for hint in self.skipped:
             log.info("notification backend skipped: %s", hint)

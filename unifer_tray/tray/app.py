@@ -28,7 +28,7 @@ from ..capture.sources import Captured, Captures
 from ..config import Config, ConfigError, config_path, load_config, set_value
 from ..helpers import open_for_editing, open_in_browser
 from ..history import History, HistoryError
-from ..hotkeys import Hotkeys
+from ..hotkeys import Hotkeys, is_off
 from ..notify import Notification, Notifications
 from ..outcome import finish
 from ..private_files import write_private
@@ -599,7 +599,7 @@ class TrayApp:
         bindings: dict[str, Callable[[], object]] = {
             self.config.tray.hotkey_region: lambda: self.trigger(Action.REGION)
         }
-        if self.config.tray.hotkey_webcam.lower() not in ("", "off", "none"):
+        if not is_off(self.config.tray.hotkey_webcam):
             bindings[self.config.tray.hotkey_webcam] = lambda: self.trigger(Action.WEBCAM)
         return bindings
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import functools
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 from .. import platform
 from ..formats import IMAGE_SUFFIXES
-from ..helpers import helper_command
+from ..helpers import ask_helper
 from ..result import LABELS
 
 MODULE = "unifer_tray.tray.dialogs"
@@ -25,14 +24,7 @@ class DialogError(RuntimeError):
 
 
 def _ask(kind: str, title: str, extra: str = "") -> str:
-    result = subprocess.run(
-        helper_command(MODULE),
-        input=json.dumps([kind, title, extra]),
-        capture_output=True,
-        text=True,
-        timeout=3600,
-        creationflags=platform.no_console_window(),
-    )
+    result = ask_helper(MODULE, json.dumps([kind, title, extra]), timeout=3600)
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["no message"])[-1]
         hint = " (this Python has no Tk: install python3-tk, or Python from python.org)" if "tkinter" in last else ""

@@ -15,7 +15,7 @@ from itertools import islice
 
 import numpy as np
 
-from ...backends import first_available
+from ... import backends
 from .. import CaptureError
 from .base import CameraBackend, cannot_open
 
@@ -32,17 +32,12 @@ def default_backends() -> list[CameraBackend]:
 
 
 def choose(preferred: str = "auto") -> tuple[CameraBackend, list[str]]:
-    """The preferred backend, or the first available one, and hints about those skipped."""
-    candidates = default_backends()
-    names = [backend.name for backend in candidates]
-    if preferred != "auto":
-        if preferred not in names:
-            raise CaptureError(f"unknown camera backend {preferred!r}: set camera.backend to auto, {', '.join(names)}")
-        candidates = [backend for backend in candidates if backend.name == preferred]
-    backend, hints = first_available(candidates)
-    if backend is None:
-        raise CaptureError("no camera backend is available (" + "; ".join(hints) + ")")
-    return backend, hints
+    """The preferred backend ([camera] backend), or the first available one, and hints about
+    those skipped."""
+    try:
+        return backends.choose(default_backends(), "camera backend", preferred, setting="camera.backend")
+    except backends.NoBackend as exc:
+        raise CaptureError(str(exc)) from None
 
 
 def camera_source(configured: str | int) -> int | str:
