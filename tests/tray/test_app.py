@@ -203,6 +203,7 @@ def make_app(
     history: FakeHistory | None = None,
     profiles: FakeProfiles | None = None,
     apply_to: str = "webcam",
+    reports=None,
     **config_changes,
 ) -> TrayApp:
     config = Config()
@@ -215,11 +216,11 @@ def make_app(
         captures=FakeCaptures(),
         notifications=FakeNotifications(),
         history=history or FakeHistory(enabled=False),
-        reports=FakeReports(),
+        reports=reports or FakeReports(),
         hotkeys=FakeHotkeys(),
         profiles=profiles or FakeProfiles(),
     )
-    app.start_worker()
+    app.worker.start()
     return app
 
 
@@ -236,7 +237,7 @@ def apps():
     made: list[TrayApp] = []
     yield made
     for app in made:
-        app._replace_pending(None)  # ends the worker thread
+        app.worker.replace_pending(None)  # ends the worker thread
 
 
 def test_a_hotkey_storm_while_the_overlay_is_open_gives_one_capture(apps):
@@ -244,7 +245,7 @@ def test_a_hotkey_storm_while_the_overlay_is_open_gives_one_capture(apps):
     app = make_app(pipeline)
     apps.append(app)
     assert app.trigger(Action.REGION) == "queued"
-    wait_for(app.overlay_open.is_set, "the overlay to open")
+    wait_for(app.worker.overlay_open.is_set, "the overlay to open")
     replies = {app.trigger(Action.REGION) for _ in range(50)}
     assert replies == {"overlay already open"}
     app.captures.drag_done.set()
@@ -291,7 +292,7 @@ def test_the_report_and_notification_come_from_the_outcome_step(apps):
     notification = app.notifications.sent[0]
     assert notification.title == "Happiness 90% · 1 face"
     assert "clear happiness (90%)" in notification.body
-    assert app.last_report is not None and app.last_report[1].startswith("unifer-report-")
+    assert app.reporting.last is not None and app.reporting.last[1].startswith("unifer-report-")
     assert "fake-model 1.0" in app.reports.pages[0]
 
 
@@ -313,7 +314,7 @@ def test_notifications_off_in_settings_sends_none(apps):
     app = make_app(pipeline, notifications=False)
     apps.append(app)
     app.trigger(Action.SCREEN)
-    wait_for(lambda: app.last_report is not None, "the report")
+    wait_for(lambda: app.reporting.last is not None, "the report")
     assert app.notifications.sent == []
 
 
@@ -329,9 +330,9 @@ def test_the_describe_toggle_reaches_the_pipeline(apps):
     app = make_app(pipeline, describe=True)
     apps.append(app)
     assert app.pipeline is pipeline
-    app.toggle("describe")
+    app.settings.toggle("describe")
     assert pipeline.ollama is None and app.config.tray.describe is False
-    app.toggle("describe")
+    app.settings.toggle("describe")
     assert pipeline.ollama is app.config.ollama
 
 
@@ -374,7 +375,7 @@ def test_quit_lets_the_running_capture_finish_and_keep_its_record(apps):
     assert pipeline.cancels[0].is_set()  # the description was cut short...
     assert len(history.added) == 1 and len(app.notifications.sent) == 1  # ...the record and notice kept
     assert app.captures.regions == 0 and pipeline.sources == ["screen"]
-    assert app._worker_thread is not None and not app._worker_thread.is_alive()
+    assert app.worker.thread is not None and not app.worker.thread.is_alive()
 
 
 def test_the_record_is_written_before_its_notification(apps):
@@ -394,8 +395,8 @@ def test_menu_toggles_are_saved(apps, settings_file):
 
     app = make_app(FakePipeline())
     apps.append(app)
-    app.toggle("notifications")
-    app.toggle("describe")
+    app.settings.toggle("notifications")
+    app.settings.toggle("describe")
     saved = load_config(settings_file)
     assert saved.tray.notifications is False and saved.tray.describe is False
 
@@ -433,8 +434,8 @@ def test_without_a_browser_the_report_address_is_given(apps, monkeypatch):
     app = make_app(FakePipeline())
     apps.append(app)
     app.trigger(Action.SCREEN)
-    wait_for(lambda: app.last_report is not None, "the report")
-    app.open_last_report()
+    wait_for(lambda: app.reporting.last is not None, "the report")
+    app.reporting.open_last()
     told = app.notifications.sent[-1]
     assert told.title == "No web browser found" and "/unifer-tray/report-1.html" in told.body
 
@@ -455,7 +456,7 @@ def test_menu_dialogs_run_off_the_tray_loop(apps, monkeypatch):
     app = make_app(FakePipeline())
     apps.append(app)
     start = time.monotonic()
-    app._in_background(app.keep_history)()  # what the menu item calls
+    app.in_background(app.history_actions.keep)()  # what the menu item calls
     assert time.monotonic() - start < 0.5
     wait_for(lambda: asked == ["Keep history?"], "the dialog")
     released.set()
@@ -468,7 +469,7 @@ def test_the_history_dashboard_leaves_memory_when_history_stops(apps, monkeypatc
     from unifer_tray.tray import dialogs
 
     monkeypatch.setattr(dialogs, "ask_yes_no", lambda title, text: True)  # "Delete everything?" yes
-    monkeypatch.setattr("unifer_tray.tray.app.open_in_browser", lambda page: True)
+    monkeypatch.setattr("unifer_tray.tray.reports.open_in_browser", lambda page: True)
     history = FakeHistory(enabled=True)
     history.records = lambda: []
 
@@ -476,12 +477,11 @@ def test_the_history_dashboard_leaves_memory_when_history_stops(apps, monkeypatc
         history.enabled, history.consent_stamp = False, None
 
     history.disable = disable
-    app = make_app(FakePipeline(), history=history)
-    app.reports = ReportServer()
+    app = make_app(FakePipeline(), history=history, reports=ReportServer())
     apps.append(app)
-    app.open_history()
+    app.history_actions.open_dashboard()
     (dashboard,) = app.reports._reports  # the page, decrypted, held in memory
-    app.stop_history()
+    app.history_actions.stop()
     assert dashboard not in app.reports._reports  # dropped at once, not at the next request
     history.enabled, history.consent_stamp = True, "2000.0"  # turned on again, a new history
     assert app.reports.html(dashboard) is None and app.reports.launcher(dashboard) is None
@@ -491,13 +491,12 @@ def test_the_history_dashboard_leaves_memory_when_history_stops(apps, monkeypatc
 def test_a_dashboard_is_not_served_into_a_new_history(apps, monkeypatch):
     from unifer_tray.report.server import ReportServer
 
-    monkeypatch.setattr("unifer_tray.tray.app.open_in_browser", lambda page: True)
+    monkeypatch.setattr("unifer_tray.tray.reports.open_in_browser", lambda page: True)
     history = FakeHistory(enabled=True)
     history.records = lambda: []
-    app = make_app(FakePipeline(), history=history)
-    app.reports = ReportServer()
+    app = make_app(FakePipeline(), history=history, reports=ReportServer())
     apps.append(app)
-    app.open_history()
+    app.history_actions.open_dashboard()
     (dashboard,) = app.reports._reports
     history.consent_stamp = "2000.0"  # deleted and turned on again by `unifer history` meanwhile
     assert app.reports.html(dashboard) is None
@@ -511,7 +510,7 @@ def test_a_dialog_that_cannot_open_is_a_notification(apps, monkeypatch):
     )
     app = make_app(FakePipeline())
     apps.append(app)
-    app._in_background(app.keep_history)()
+    app.in_background(app.history_actions.keep)()
     wait_for(lambda: len(app.notifications.sent) == 1, "the notification")
     told = app.notifications.sent[0]
     assert told.title == "Dialog unavailable" and "ModuleNotFoundError" in told.body
@@ -646,7 +645,7 @@ def test_how_a_teach_session_ended_is_said_and_only_its_last_line(apps, code, ti
     apps.append(app)
     script = f"print('teach: taking neutral'); print('teach: how it ended'); raise SystemExit({code})"
     window = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    app.teach_window.watch(window)
+    app.profile.window.watch(window)
     sent = [(n.title, n.body) for n in app.notifications.sent]
     assert sent == ([(title, "how it ended")] if title else [])
 
