@@ -174,3 +174,19 @@ def test_no_import_cycles():
 
 def test_the_cycle_finder_finds_a_round_trip():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+RENDERERS = ("report.annotate", "report.text", "report.html", "report.timeline", "report.dashboard")
+
+
+def test_only_the_outcome_step_and_report_import_the_renderers():
+    """Every shell renders through `outcome`, so a result reads the same everywhere."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = module_name(path)
+        if module == "unifer_tray.outcome" or part_of(module, "report"):
+            continue
+        for name in imports_of(path.read_text(encoding="utf-8"), module, path.name == "__init__.py"):
+            if any(part_of(name, renderer) for renderer in RENDERERS):
+                found.append(f"{module} imports {name}")
+    assert found == []

@@ -1,9 +1,10 @@
-"""The outcome step: what the shells show or keep, rendered from one Analysis.
+"""The outcome step: everything a person reads, rendered from Analysis results.
 
-The tray and the CLI call the pipeline, then these functions, and only show or store what they
-return: the notification text, the report page, the history entry with its optional face
-thumbnails. Keeping this out of the shells means a new front end (the live view, a profile
-flow) renders a result exactly as the others do.
+Every shell (the tray, the CLI, the live view, the teach window) calls the pipeline, then
+these functions, and only shows or stores what they return: the notification text, the CLI's
+text lines, the annotated picture, the report page, the history entry with its optional face
+thumbnails, a video's summary and timeline, the history dashboard. Nothing else imports the
+renderers in `report/` (tests/test_imports.py), so every surface words a result the same way.
 """
 
 from __future__ import annotations
@@ -11,13 +12,35 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .imaging import encode_jpeg, resize_to
+from .private_files import save_image_private
+from .report.annotate import annotate
 from .report.html import render
-from .report.text import notification_body, notification_title
+from .report.text import analysis_lines, notification_body, notification_title
 from .result import Analysis
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from .history import Record
+    from .video.timeline import VideoSummary
+
+__all__ = [
+    "Outcome",
+    "annotated",
+    "dashboard",
+    "face_thumbnails",
+    "finish",
+    "save_annotated",
+    "save_timeline",
+    "text_lines",
+    "video_text",
+]
 
 THUMBNAIL_SIDE = 96
 MAX_THUMBNAILS = 8
@@ -65,3 +88,36 @@ def face_thumbnails(analysis: Analysis, rgb: np.ndarray) -> list[str]:
         crop = resize_to(rgb[y : y + h, x : x + w], (THUMBNAIL_SIDE, THUMBNAIL_SIDE), area=True)
         crops.append(base64.b64encode(encode_jpeg(crop)).decode())
     return crops
+
+
+def text_lines(analysis: Analysis) -> str:
+    """The CLI's text for one analysis (empty for a failed input: errors go to stderr)."""
+    return analysis_lines(analysis)
+
+
+def annotated(rgb: np.ndarray, analysis: Analysis) -> Image.Image:
+    """The picture with numbered boxes and labels (the CLI's copies, the live view, teaching)."""
+    return annotate(rgb, analysis)
+
+
+def save_annotated(rgb: np.ndarray, analysis: Analysis, path: Path) -> None:
+    save_image_private(annotate(rgb, analysis), path)
+
+
+def video_text(summary: VideoSummary) -> str:
+    """A video's summary, track by track."""
+    return summary.text()
+
+
+def save_timeline(summary: VideoSummary, path: Path) -> None:
+    """A video's (or the live view's) expressions over time as a PNG, readable by the user alone."""
+    from .report.timeline import draw_timeline
+
+    draw_timeline(summary, path)
+
+
+def dashboard(records: list[Record]) -> str:
+    """The history dashboard page."""
+    from .report.dashboard import render_dashboard
+
+    return render_dashboard(records)

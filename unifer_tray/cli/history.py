@@ -117,9 +117,9 @@ def purge(history, args) -> int:
 
 
 def report(history, args) -> int:
-    from ..report.dashboard import render_dashboard
+    from ..outcome import dashboard
 
-    page = render_dashboard(history.records())
+    page = dashboard(history.records())
     if args.output:
         write_private(args.output, page)
         print(f"dashboard written to {args.output} (this copy is NOT encrypted)")
@@ -132,15 +132,15 @@ def report(history, args) -> int:
     server = ReportServer()
     consent = history.consent_stamp
     # turning history off, or deleting it and turning it on again, withdraws the page
-    dashboard = server.publish(page, valid=lambda: history.consent_stamp == consent)
-    launcher = server.launcher(dashboard)
+    page_id = server.publish(page, valid=lambda: history.consent_stamp == consent)
+    launcher = server.launcher(page_id)
     if launcher is not None and open_in_browser(launcher):
         print("history dashboard opened in your browser", flush=True)
     else:
-        print(f"no web browser found: open this address yourself (it works once): {server.link(dashboard)}", flush=True)
+        print(f"no web browser found: open this address yourself (it works once): {server.link(page_id)}", flush=True)
     print("(served from memory on this computer; Ctrl+C to stop)", flush=True)
     try:
-        while server.html(dashboard) is not None:
+        while server.html(page_id) is not None:
             time.sleep(1)
         print("history was turned off or deleted: the dashboard is no longer served")
     except KeyboardInterrupt:

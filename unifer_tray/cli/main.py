@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..exit_codes import ExitCode
-from ..private_files import open_private, save_image_private
+from ..private_files import open_private
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -112,8 +112,8 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
 
 def run_analyze(args: argparse.Namespace) -> int:
     from ..formats import is_video
+    from ..outcome import save_annotated
     from ..pipeline import find_images
-    from ..report.annotate import annotate
     from ..resources import sample_image
     from ..result import Analysis
     from .output import WRITERS
@@ -133,7 +133,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     failures = 0
     target = open_private(args.output, newline="") if args.output else nullcontext(sys.stdout)
     with target as stream, _progress(len(files), "analysing") as bar:
-        writer = WRITERS[args.format](stream, profile=profile is not None)
+        writer = WRITERS[args.format](stream, profile is not None)
 
         def report(analysis: Analysis, rgb: np.ndarray | None, image: Path) -> None:
             nonlocal failures
@@ -144,7 +144,7 @@ def run_analyze(args: argparse.Namespace) -> int:
             elif args.annotate and rgb is not None:
                 copy = _annotated_path(args.annotate, image, roots)
                 copy.parent.mkdir(parents=True, exist_ok=True)
-                save_image_private(annotate(rgb, analysis), copy)
+                save_annotated(rgb, analysis, copy)
 
         for path, message in problems:
             report(Analysis.from_error(str(path), message), None, path)
@@ -164,7 +164,9 @@ def run_analyze(args: argparse.Namespace) -> int:
             bar.update()
         writer.close()
     if args.format == "text" and summaries and args.output is None:
-        print("\n".join(summary.text() for summary in summaries))
+        from ..outcome import video_text
+
+        print("\n".join(video_text(summary) for summary in summaries))
     return ExitCode.FAILED if failures else ExitCode.OK
 
 
@@ -197,9 +199,9 @@ def _analyse_video(
     except VideoError as exc:
         report(Analysis.from_error(str(path), str(exc)), None, path)
     if args.timeline:
-        from ..report.timeline import draw_timeline
+        from ..outcome import save_timeline
 
-        draw_timeline(summary, _timeline_path(args.timeline, path, several))
+        save_timeline(summary, _timeline_path(args.timeline, path, several))
     return summary
 
 

@@ -137,8 +137,8 @@ def main_face_series(history: list[Analysis]) -> list[tuple[float, dict[str, flo
 def save_timeline(history: list[Analysis], csv_path: Path) -> Path:
     """The recent past as CSV (time, main face's probabilities, valence, arousal, track) and
     the same as a PNG beside it; created readable by the user alone."""
+    from ..outcome import save_timeline
     from ..private_files import open_private
-    from ..report.timeline import draw_timeline
     from ..video.timeline import VideoSummary
 
     with open_private(csv_path, newline="") as stream:
@@ -160,5 +160,5 @@ def save_timeline(history: list[Analysis], csv_path: Path) -> Path:
     for analysis in history:
         summary.add(analysis)
     picture = csv_path.with_suffix(".png")
-    draw_timeline(summary, picture)
+    save_timeline(summary, picture)
     return picture

@@ -16,9 +16,9 @@ from PIL import ImageTk
 from .. import platform
 from ..capture import CaptureError
 from ..config import Config, load_config
+from ..outcome import annotated
 from ..pipeline import FrameStream, Pipeline
-from ..report.annotate import annotate
-from ..report.dashboard import COLOURS
+from ..report.colours import COLOURS
 from ..result import LABELS
 from . import (
     CHART_SECONDS,
@@ -107,7 +107,7 @@ def main() -> int:
             status.configure(text=f"camera: {state.error}")
         if result is not None:
             rgb, analysis = result
-            image = annotate(rgb, analysis)
+            image = annotated(rgb, analysis)
             image.thumbnail((640, 480))
             shown["photo"] = ImageTk.PhotoImage(image)  # kept: Tk shows it only while referenced
             picture.configure(image=shown["photo"], width=image.width, height=image.height)

@@ -11,19 +11,10 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from ..result import LABELS
+from .colours import COLOURS
 
 if TYPE_CHECKING:
     from ..history import Record
-
-COLOURS = {
-    "neutral": "#9e9e9e",
-    "happiness": "#ffc400",
-    "sadness": "#4f7fd9",
-    "surprise": "#ff8a3d",
-    "fear": "#8e5bd1",
-    "disgust": "#5aa469",
-    "anger": "#e04848",
-}
 
 
 def _bars(counts: Counter, keys: list[str]) -> str:

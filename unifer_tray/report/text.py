@@ -68,3 +68,34 @@ def notification_body(analysis: Analysis, limit: int = 250) -> str:
     lines += [note for note in map(profile_note, analysis.faces[:1]) if note]
     body = "\n".join(lines)
     return body if len(body) <= limit else body[: limit - 1] + "…"
+
+
+def analysis_lines(analysis: Analysis) -> str:
+    """The CLI's text for one analysis: a line for the image (or frame), one per face with its
+    notes and cues, one for the description. Empty for a failed input (errors go to stderr)."""
+    if analysis.error:
+        return ""
+    count = len(analysis.faces)
+    noun = "face" if count == 1 else "faces"
+    ms = analysis.timings_ms.get("total", 0)
+    where = analysis.source if analysis.frame is None else f"{analysis.source} @ {analysis.time_s:.2f} s"
+    lines = [f"{where}: {count} {noun} ({analysis.width}x{analysis.height}, {ms:.0f} ms)"]
+    for index, face in enumerate(analysis.faces, start=1):
+        compound = f", {face.compound}" if face.compound else ""
+        runner_up, p = sorted(face.probabilities.items(), key=lambda kv: kv[1])[-2]
+        runner_up = f"; next {runner_up} {p:.0%}" if p >= 0.05 else ""
+        who = f"#{index}" if face.track is None else f"#{index} (track {face.track})"
+        lines.append(
+            f"  {who} {face.expression} {face.confidence:.0%} ({face.intensity} intensity{compound})"
+            f"{runner_up}; valence {face.valence:+.2f}, arousal {face.arousal:+.2f}; box {face.box}"
+        )
+        lines += [f"     {note}" for note in (disagreement(face), profile_note(face)) if note]
+        if face.cues:
+            lines.append(f"     cues: {', '.join(face.cues)}")
+    description = analysis.description
+    if description and description.status == "ok":
+        context = f" Context: {description.context}" if description.context else ""
+        lines.append(f"  {description.model}: {description.summary}{context}")
+    elif description:
+        lines.append(f"  {description.summary} (no description: {description.reason})")
+    return "\n".join(lines) + "\n"

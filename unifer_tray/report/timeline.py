@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ..private_files import save_image_private
 from ..result import LABELS
 from ..video.timeline import VideoSummary
-from .dashboard import COLOURS
+from .colours import COLOURS
 
 WIDTH, PANEL, AFFECT, MARGIN = 1000, 200, 80, 60
 

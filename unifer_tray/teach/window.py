@@ -17,9 +17,9 @@ from .. import platform
 from ..capture import CaptureError
 from ..config import load_config
 from ..live import LiveState, start_camera
+from ..outcome import annotated
 from ..pipeline import ModelError, Pipeline
 from ..profile.store import ProfileError, ProfileStore
-from ..report.annotate import annotate
 from . import CANCELLED, COUNTDOWN_SECONDS, FAILED, NOTHING_KEPT, PROMPTS, SAVED, TITLE, TeachSession
 
 PREVIEW_EVERY_MS = 40
@@ -127,7 +127,7 @@ def main(profile: str) -> int:
             hint.configure(text=problem[0].upper() + problem[1:])
             return
         mode["now"] = "review"
-        show(annotate(rgb, analysis))
+        show(annotated(rgb, analysis))
         layout()
 
     def keep(_event: object = None) -> None:

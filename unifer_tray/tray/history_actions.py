@@ -30,10 +30,10 @@ class HistoryActions:
         self._notify, self._changed = notify, changed
 
     def open_dashboard(self) -> None:
-        from ..report.dashboard import render_dashboard
+        from ..outcome import dashboard
 
         try:
-            page = render_dashboard(self.history.records())
+            page = dashboard(self.history.records())
         except HistoryError as exc:
             self._notify(Notification("History unavailable", str(exc)))
             return
