@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from keyring_user import env, secrets  # noqa: F401  the private Secret Service, for history, profiles and keys
 
 DATA = Path(__file__).parent / "data"
 

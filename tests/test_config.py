@@ -1,26 +1,15 @@
-"""Config validation, and the CLI's --describe and doctor against the Ollama stand-in."""
+"""Config validation and `unifer config`, and the CLI's --describe against the Ollama stand-in."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from ollama_stub import Behaviour, OllamaStub
+from ollama_stub import OllamaStub
+from unifer_cli import run, write_config
 
 from unifer_tray.config import ConfigError, load_config
-
-UNIFER = str(Path(sys.executable).with_name("unifer"))
-
-
-def write_config(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(text)
-    return path
 
 
 def test_missing_file_means_defaults(tmp_path):
@@ -55,12 +44,6 @@ def test_bad_values_name_the_key(tmp_path, text, message):
         load_config(write_config(tmp_path, text))
 
 
-def run(args: list[str], config: Path, **env) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "UNIFER_CONFIG": str(config), **env}
-    environment.pop("OLLAMA_HOST", None)
-    return subprocess.run([UNIFER, *args], capture_output=True, text=True, env=environment, timeout=120)
-
-
 def test_analyze_with_description(tmp_path, data_dir):
     with OllamaStub() as stub:
         config = write_config(tmp_path, f'[ollama]\nhost = "{stub.url}"\n')
@@ -87,39 +70,6 @@ def test_bad_config_is_a_usage_error(tmp_path, data_dir):
     result = run(["analyze", str(data_dir / "single_face.jpg"), "--describe"], config)
     assert result.returncode == 2
     assert "config error: [ollama] timeout must be a positive number" in result.stderr
-
-
-def test_doctor_with_ollama(tmp_path):
-    with OllamaStub() as stub:
-        config = write_config(tmp_path, f'[ollama]\nhost = "{stub.url}"\n')
-        result = run(["doctor", "--json"], config)
-    assert result.returncode == 0, result.stderr
-    checks = {c["name"]: c for c in json.loads(result.stdout)}
-    assert checks["models"]["status"] == "ok" and "sha256 verified" in checks["models"]["detail"]
-    assert checks["config"]["status"] == "ok"
-    assert checks["ollama"]["status"] == "ok"
-    assert "Ollama 0.12.6" in checks["ollama"]["detail"] and "would use gemma3:4b" in checks["ollama"]["detail"]
-
-
-def test_doctor_without_a_vision_model(tmp_path):
-    with OllamaStub(Behaviour(models=[("llama3.2:3b", ["completion"])])) as stub:
-        config = write_config(tmp_path, f'[ollama]\nhost = "{stub.url}"\n')
-        result = run(["doctor"], config)
-    assert result.returncode == 0  # Ollama is optional: a warning, not a failure
-    assert "[warn] ollama:" in result.stdout and "fix: ollama pull gemma3:4b" in result.stdout
-
-
-def test_doctor_without_ollama(tmp_path):
-    config = write_config(tmp_path, '[ollama]\nhost = "127.0.0.1:9"\n')
-    result = run(["doctor"], config)
-    assert result.returncode == 0
-    assert "not reachable at http://127.0.0.1:9" in result.stdout and "install Ollama" in result.stdout
-
-
-def test_doctor_reports_a_broken_config(tmp_path):
-    result = run(["doctor"], write_config(tmp_path, "[ollama]\nallow_remote = 1\n"))
-    assert result.returncode == 1
-    assert "[fail] config: [ollama] allow_remote must be true or false" in result.stdout
 
 
 def test_config_set_validates_and_saves(tmp_path):
@@ -184,13 +134,3 @@ def test_profile_settings_are_checked(tmp_path):
     assert name.returncode == 2 and "is not a profile name" in name.stderr
     assert run(["config", "set", "profile.apply_to", "all"], path).returncode == 0
     assert 'apply_to = "all"' in run(["config", "show"], path).stdout
-
-
-def test_doctor_groups_checks_by_what_they_serve(tmp_path):
-    result = run(["doctor", "--json"], tmp_path / "absent.toml")
-    serves = {c["name"]: c["serves"] for c in json.loads(result.stdout)}
-    assert serves["models"] == "CLI and tray" and serves["hotkeys"] == "tray"
-    assert serves["keyring/history"] == "history and profiles" and serves["ollama"] == "descriptions"
-    text = run(["doctor"], tmp_path / "absent.toml").stdout
-    groups = ["CLI and tray:", "tray:\n", "history and profiles:", "descriptions:"]
-    assert [text.index(group) for group in groups] == sorted(text.index(group) for group in groups)

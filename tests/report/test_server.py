@@ -1,4 +1,5 @@
-"""Reports and notification texts rendered from an analysis of a real photo."""
+"""Reports served from memory: one-time links kept off command lines, cookies, one correction per
+report, and a server that cannot be worn down."""
 
 from __future__ import annotations
 
@@ -8,57 +9,9 @@ import urllib.error
 import urllib.request
 
 import pytest
-from PIL import Image
 
-from unifer_tray.report.html import DISCLAIMER, render
+from unifer_tray.report.html import render
 from unifer_tray.report.server import ANSWER, LINK_TTL_SECONDS, REPORT_TTL_SECONDS, ReportServer
-from unifer_tray.report.text import notification_body, notification_title
-
-
-@pytest.fixture(scope="module")
-def group(pipeline, data_dir):
-    return pipeline.run(data_dir / "multi_face.jpg")
-
-
-def test_notification_texts(group):
-    analysis, _ = group
-    assert notification_title(analysis) == "Happiness 100% · 5 faces"
-    assert notification_body(analysis) == "5 faces: clear happiness"  # grouped, not five times over
-
-
-def test_a_missing_description_is_said_in_the_notification(group):
-    from dataclasses import replace
-
-    from unifer_tray.result import Description
-
-    analysis, _ = group
-    reason = "Ollama is not reachable at http://127.0.0.1:11434: start it (`ollama serve`) or install it"
-    description = Description("5 faces: clear happiness", None, None, "fallback", reason, 3.0)
-    fell_back = replace(analysis, description=description)
-    assert notification_body(fell_back) == "5 faces: clear happiness\n(no description: Ollama is not reachable)"
-
-
-def test_mixed_readings_are_grouped():
-    from unifer_tray.result import Analysis, fallback_summary
-
-    def face(expression, confidence):
-        return type("F", (), {"expression": expression, "confidence": confidence})()
-
-    mixed = Analysis("x", 10, 10, faces=[face("happiness", 0.9), face("surprise", 0.41), face("happiness", 0.95)])
-    assert fallback_summary(mixed) == "3 faces: clear happiness ×2; mild surprise (41%)"  # noqa: RUF001
-
-
-def test_report_page(group, pipeline):
-    analysis, rgb = group
-    models = [info.version for info in pipeline.analyzer.models]
-    html = render(analysis, rgb, models, "2026-11-25 20:00:00")
-    assert html.count("class='face'") == 5
-    assert "data:image/jpeg;base64," in html and "http" not in html.replace("http-equiv", "")
-    assert "@vladmandic/face-api 1.7.15" in html and "fer 25.10.3" in html
-    assert DISCLAIMER[:40] in html
-    assert html.count("class='bar'") == 5 * 7
-    assert html.count("class='crop'") == 5  # each card shows its face
-    assert "<table class='faces'>" in html and html.count("<tr><td>") == 5  # the group at a glance
 
 
 def browser() -> urllib.request.OpenerDirector:
@@ -123,41 +76,6 @@ def test_a_withdrawn_page_is_gone_at_once(server):
         page_url = response.url
     allowed[0] = False  # history deleted
     assert status(user, page_url) == 404 and server.html(dashboard) is None
-
-
-def test_labels_in_a_group_photo_never_cover_each_other_or_other_faces(group):
-    from PIL import ImageDraw, ImageFont
-
-    from unifer_tray.report.annotate import face_caption, place_labels
-
-    analysis, rgb = group
-    boxes = [(x, y, x + w, y + h) for x, y, w, h in (face.box for face in analysis.faces)]
-    font = ImageFont.load_default(size=20)
-    draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
-
-    def size(text):
-        left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
-        return right - left + 6, bottom - top + 6
-
-    sizes = [[size(f"{i}: {face_caption(f)}"), size(str(i))] for i, f in enumerate(analysis.faces, start=1)]
-    spots = place_labels(boxes, sizes, (rgb.shape[1], rgb.shape[0]))
-    for i, spot in enumerate(spots):
-        assert spot[0] >= 0 and spot[1] >= 0 and spot[2] <= rgb.shape[1] and spot[3] <= rgb.shape[0]
-        for j, other in enumerate(spots):
-            if i != j:
-                assert not (spot[0] < other[2] and other[0] < spot[2] and spot[1] < other[3] and other[1] < spot[3])
-        for j, box in enumerate(boxes):
-            if i != j:
-                assert not (spot[0] < box[2] and box[0] < spot[2] and spot[1] < box[3] and box[1] < spot[3])
-
-
-def test_crowded_labels_fall_back_to_numbers():
-    from unifer_tray.report.annotate import place_labels
-
-    boxes = [(10, 40, 60, 90), (62, 40, 112, 90)]  # side by side, no room above for long labels
-    sizes = [[(200, 20), (14, 20)], [(200, 20), (14, 20)]]
-    spots = place_labels(boxes, sizes, (120, 100))
-    assert [spot[2] - spot[0] for spot in spots] == [14, 14]
 
 
 def post(opener: urllib.request.OpenerDirector, url: str, body: bytes) -> tuple[int, str]:
