@@ -9,11 +9,7 @@ from unifer_tray.platform import PERMISSION_PANES, OperatingSystem, linux, macos
 
 
 def protocol_members() -> set[str]:
-    return {
-        name
-        for name in {*OperatingSystem.__annotations__, *vars(OperatingSystem)}
-        if not name.startswith("_")
-    }
+    return {name for name in {*OperatingSystem.__annotations__, *vars(OperatingSystem)} if not name.startswith("_")}
 
 
 @pytest.mark.parametrize("answers", [linux, macos, windows], ids=["linux", "macos", "windows"])

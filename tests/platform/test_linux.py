@@ -29,5 +29,3 @@ def test_doctor_display_check_per_session(as_os):
     assert "Wayland" in doctor.check_display().detail
     as_os("linux")
     assert doctor.check_display().status == "warn"
-
-

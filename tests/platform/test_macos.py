@@ -135,5 +135,3 @@ def test_macos_names_the_camera_permission_when_no_camera_opens(as_os):
     assert "Privacy & Security > Camera" in str(cannot_open(0))
     as_os("linux")
     assert "Privacy" not in str(cannot_open(0))
-
-

@@ -31,16 +31,6 @@ def test_windows_and_macos_always_have_a_tray(as_os, sys_platform):
     assert platform.tray_host_present()
 
 
-
-
-
-
-
-
-
-
-
-
 @pytest.mark.parametrize(
     ("sys_platform", "advice"),
     [("darwin", "Screen Recording"), ("win32", "desktop session"), ("linux", "X11 desktop session")],
@@ -59,26 +49,6 @@ def test_doctor_gives_screen_capture_advice_for_this_os(as_os, monkeypatch, sys_
     assert ("Screen Recording" in (check.fix or "")) == (sys_platform == "darwin")
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def test_doctor_says_when_tk_is_missing(monkeypatch):
     import sys
 
@@ -88,5 +58,3 @@ def test_doctor_says_when_tk_is_missing(monkeypatch):
     monkeypatch.setitem(sys.modules, "tkinter", None)  # as in a Python built without Tk
     check = check_dialogs()
     assert check.status == "warn" and "Tk is not usable" in check.detail and "python3-tk" in (check.fix or "")
-
-

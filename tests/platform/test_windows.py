@@ -85,5 +85,3 @@ def test_windows_second_quick_launch_loses_on_the_mutex(as_os, monkeypatch, tmp_
     assert instance._key_file().read_bytes() == key
     first.release()
     assert held == set()
-
-
