@@ -123,25 +123,6 @@ def test_tracks_follow_people_and_start_anew_after_a_gap():
     assert [f.track for f in tracker.assign([face(25, 5)], 5.0)] == [3]  # gone 4.8 s: a new person
 
 
-@pytest.mark.desktop  # GStreamer from the system packages, as the Linux bundle has it instead of OpenCV
-def test_without_opencv_videos_are_read_through_gstreamer(mjpeg_clip, data_dir, monkeypatch):
-    from unifer_tray.video import VideoError, frames
-
-    with_opencv = [(f.index, f.time_s) for f in frames(mjpeg_clip, 2)]
-    monkeypatch.setitem(sys.modules, "cv2", None)  # as in the Linux bundle
-    through_gstreamer = [(f.index, f.time_s) for f in frames(mjpeg_clip, 2)]
-    assert through_gstreamer == with_opencv == [(i * 12, i * 0.5) for i in range(6)]  # 24 frames/s, 3 s
-    import gi
-
-    gi.require_version("Gst", "1.0")
-    from gi.repository import Gst
-
-    Gst.init(None)
-    if Gst.ElementFactory.find("avdec_h264") is None:  # CI: no H.264 decoder installed
-        with pytest.raises(VideoError, match=r"H\.264 .*decoder"):
-            list(frames(data_dir / "single_face.mp4", 2))
-
-
 def test_frames_over_the_pixel_limit_are_refused_before_they_are_decoded(tmp_path):
     """A few MB of MJPEG AVI can hold 9000x9000 frames: refused from the header, like a JPEG
     of that size, without the gigabytes that decoding them would take."""
