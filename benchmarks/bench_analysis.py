@@ -184,7 +184,7 @@ def throughput(fer_python: str | None) -> None:
             pipeline = Pipeline(DetectorSettings(), threads=threads)
             start = time.perf_counter()
             for path in paths:
-                pipeline.analyze(path)
+                pipeline.run(path)[0]
             elapsed = time.perf_counter() - start
             label = "1 thread" if threads == 1 else "onnxruntime's own thread pool"
             print(
@@ -209,7 +209,7 @@ def throughput(fer_python: str | None) -> None:
 
 def sanity_accuracy(pipeline: Pipeline, fer_python: str | None) -> None:
     print(f"labelled sanity set ({len(LABELLED)} posed/happy photos; far too small to rank models)")
-    ours = [pipeline.analyze(DATA / name).faces for name in LABELLED]
+    ours = [pipeline.run(DATA / name)[0].faces for name in LABELLED]
     hits = sum(bool(f) and f[0].expression == truth for f, truth in zip(ours, LABELLED.values(), strict=True))
     print(f"  unifer: {hits}/{len(LABELLED)}")
     if fer_python:

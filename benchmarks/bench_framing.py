@@ -109,12 +109,12 @@ def dense(pipeline: Pipeline) -> None:
     for path in POSED:
         photo = load_rgb(path)
         for name, rgb in ((path.name, photo), (f"{path.name} (mirrored)", np.ascontiguousarray(photo[:, ::-1]))):
-            (reference,) = pipeline.analyze(rgb).faces
+            (reference,) = pipeline.run(rgb)[0].faces
             readings = []
             for scale in DENSE_SCALES:
                 for shift in ((dx, dy) for dx in DENSE_SHIFTS for dy in DENSE_SHIFTS):
                     cut, offset = region(rgb, reference.box, scale, shift)
-                    own = [f for f in pipeline.analyze(cut).faces if belongs(f.box, offset, reference.box)]
+                    own = [f for f in pipeline.run(cut)[0].faces if belongs(f.box, offset, reference.box)]
                     if own:
                         readings.append(own[0].probabilities)
             matrix = np.array([[r[label] for label in LABELS] for r in readings])
@@ -138,11 +138,11 @@ def main() -> int:
     regions = one_face = stable = faces_seen = 0
     flips = []
     for name, rgb in photos(args.folders):
-        for reference in pipeline.analyze(rgb).faces:
+        for reference in pipeline.run(rgb)[0].faces:
             labels = [reference.expression]
             for scale in REGION_SCALES:
                 cut, offset = region(rgb, reference.box, scale)
-                own = [f for f in pipeline.analyze(cut).faces if belongs(f.box, offset, reference.box)]
+                own = [f for f in pipeline.run(cut)[0].faces if belongs(f.box, offset, reference.box)]
                 regions += 1
                 one_face += len(own) == 1
                 labels.append(own[0].expression if own else "-")

@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFilter
 
-from unifer_tray.pipeline import analyze_many
+from unifer_tray.pipeline import analyze_images
 from unifer_tray.profile.calibration import FEATURE_FLOOR, PRIOR_STRENGTH, Calibration, adapt, fit_bias
 from unifer_tray.profile.features import log_probabilities
 from unifer_tray.result import LABELS
@@ -101,7 +101,7 @@ def features(grey: list[np.ndarray], side: int, jobs: int) -> np.ndarray:
         for pixels in grey[start : start + 1000]:
             image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).convert("RGB")
             images.append(np.asarray(image.resize((side, side), Image.BICUBIC) if side != 48 else image))
-        for analysis, _ in analyze_many(images, jobs=jobs, whole=True):
+        for analysis in analyze_images(images, jobs=jobs, whole=True):
             rows.append(log_probabilities(analysis.faces[0].probabilities))
     return np.array(rows)
 

@@ -45,7 +45,7 @@ def png_header_only(path: Path, width: int, height: int) -> None:
 def test_bad_file_gives_clear_error(pipeline, data_dir, tmp_path, make, message):
     path = tmp_path / "input.jpg"
     make(path, data_dir)
-    analysis = pipeline.analyze(path)
+    analysis = pipeline.run(path)[0]
     assert analysis.error is not None and message in analysis.error
     assert analysis.faces == []
 
@@ -66,7 +66,7 @@ def test_folder_without_images(tmp_path):
 
 
 def test_folder_given_as_image(pipeline, tmp_path):
-    assert "is a folder" in pipeline.analyze(tmp_path).error
+    assert "is a folder" in pipeline.run(tmp_path)[0].error
 
 
 def test_unreadable_file(data_dir):
@@ -90,7 +90,7 @@ def test_unreadable_file(data_dir):
 def test_one_pixel_image(pipeline, tmp_path):
     path = tmp_path / "dot.png"
     Image.new("RGB", (1, 1), "red").save(path)
-    analysis = pipeline.analyze(path)
+    analysis = pipeline.run(path)[0]
     assert analysis.error is None and analysis.faces == [] and analysis.width == 1
 
 
@@ -115,14 +115,14 @@ def test_sixteen_bit_png_is_still_a_happy_face(pipeline, data_dir, tmp_path):
     path = tmp_path / "deep.png"
     Image.fromarray(grey).save(path)
     assert Image.open(path).mode.startswith("I;16")
-    assert [f.expression for f in pipeline.analyze(path).faces] == ["happiness"]
+    assert [f.expression for f in pipeline.run(path)[0].faces] == ["happiness"]
 
 
 @pytest.mark.parametrize("suffix", [".webp", ".bmp", ".tiff", ".gif", ".png"])
 def test_common_formats(pipeline, data_dir, tmp_path, suffix):
     path = tmp_path / f"face{suffix}"
     Image.open(data_dir / "single_face.jpg").save(path)
-    assert [f.expression for f in pipeline.analyze(path).faces] == ["happiness"]
+    assert [f.expression for f in pipeline.run(path)[0].faces] == ["happiness"]
 
 
 def test_animated_gif_uses_first_frame(pipeline, data_dir, tmp_path):
@@ -130,7 +130,7 @@ def test_animated_gif_uses_first_frame(pipeline, data_dir, tmp_path):
     blank = Image.new("P", face.size)
     path = tmp_path / "anim.gif"
     face.save(path, save_all=True, append_images=[blank, blank])
-    assert len(pipeline.analyze(path).faces) == 1
+    assert len(pipeline.run(path)[0].faces) == 1
 
 
 def test_exif_orientation_is_respected(pipeline, data_dir, tmp_path):
@@ -141,7 +141,7 @@ def test_exif_orientation_is_respected(pipeline, data_dir, tmp_path):
     exif[0x0112] = 6
     path = tmp_path / "sideways.jpg"
     stored.save(path, exif=exif)
-    analysis = pipeline.analyze(path)
+    analysis = pipeline.run(path)[0]
     assert (analysis.width, analysis.height) == upright.size
     assert [f.expression for f in analysis.faces] == ["happiness"]
 

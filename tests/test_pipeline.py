@@ -51,11 +51,11 @@ def test_arrays_that_would_silently_find_nothing_are_errors(pixels, message):
 
 
 def test_options_reach_the_detector(data_dir):
-    from unifer_tray.pipeline import _shared_pipeline
+    from unifer_tray.pipeline import Setup, loaded
 
     assert len(analyze_image(data_dir / "multi_face.jpg", min_face=60).faces) == 5  # 110 px faces
-    assert _shared_pipeline(60.0, False).analyzer.detector.settings.min_face == 60.0
-    assert _shared_pipeline(None, False).analyzer.detector.settings.min_face == 30.0  # the default
+    assert loaded(Setup(min_face=60.0)).analyzer.detector.settings.min_face == 60.0
+    assert loaded(Setup()).analyzer.detector.settings.min_face == 30.0  # the default
 
 
 def test_many_images_over_processes_keep_their_order(data_dir, tmp_path):
@@ -78,10 +78,10 @@ def test_records_and_a_dataframe(data_dir):
 
 def _analyze_on_a_worker(path: str) -> tuple[int, str, int]:
     """What a Dask task runs: the shared pipeline of that worker process (loaded once)."""
-    from unifer_tray.pipeline import _shared
+    from unifer_tray.pipeline import _LOADED
 
     analysis = analyze_image(path)
-    return os.getpid(), analysis.faces[0].expression if analysis.faces else "-", len(_shared)
+    return os.getpid(), analysis.faces[0].expression if analysis.faces else "-", len(_LOADED.pipelines)
 
 
 def test_the_dask_recipe_runs_on_a_local_cluster(data_dir):
@@ -99,3 +99,32 @@ def test_the_dask_recipe_runs_on_a_local_cluster(data_dir):
     assert {expression for _, expression, _ in results} >= {"happiness"}
     assert {loaded for _, _, loaded in results} == {1}  # each worker built its pipeline once
     assert 1 <= len({pid for pid, _, _ in results}) <= 2 and os.getpid() not in {pid for pid, _, _ in results}
+
+
+def test_paths_come_back_in_input_order_images_and_videos_alike(data_dir, tmp_path):
+    from unifer_tray.pipeline import Options, analyze_paths
+
+    paths = [data_dir / "single_face.jpg", data_dir / "single_face.mp4", tmp_path / "missing.jpg"]
+    reads = list(analyze_paths(paths, Options(fps=2), jobs=2))
+    assert [read.path for read in reads if read.last] == paths  # one last result per input, in order
+    frames = [read for read in reads if read.video]
+    assert [read.analysis.time_s for read in frames] == [0.0, 0.5, 1.0, 1.5, 2.0]
+    assert all(face.track == 1 for read in frames for face in read.analysis.faces)
+    assert reads[-1].analysis.error == "file not found"
+
+
+def test_a_profile_is_applied_in_one_place_whatever_the_number_of_processes(data_dir):
+    from unifer_tray.pipeline import Options, analyze_paths
+    from unifer_tray.profile.calibration import Calibration
+
+    profile = Calibration("me", (2.0, -2.0, 0.0, 0.0, 0.0, 0.0, 0.0))  # neutral up, happiness down
+    paths = [data_dir / "single_face.jpg", data_dir / "multi_face.jpg"] * 2
+    one, two = (
+        [read.analysis.to_dict() for read in analyze_paths(paths, Options(profile=profile), jobs=jobs)]
+        for jobs in (1, 2)
+    )
+    for document in one:
+        document.pop("timings_ms")
+    for document in two:
+        document.pop("timings_ms")
+    assert one == two and one[0]["profile"] == "me" and one[0]["faces"][0]["base_expression"] == "happiness"

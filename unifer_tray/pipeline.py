@@ -1,8 +1,15 @@
 """The one path every front end takes: input -> pixels -> vision -> description -> :class:`Analysis`.
 
-The CLI and the tray are thin shells over :class:`Pipeline` (built by `Pipeline.from_config`)
-and the `outcome` step; failures come back inside the Analysis (``error``) rather than as
-exceptions, so a batch never stops on one bad file.
+Two ways in. `Pipeline.run(image, options)` reads one image (a path, bytes, a PIL image or an
+array: the tray's captures, stdin, the API); `analyze_paths(paths, options, setup)` reads files
+and folders' worth of inputs, images and videos alike, in input order, and owns the process
+pool. Frames of a video or the camera go through a `FrameStream`, which follows faces between
+full detections and leaves tracks and smoothing to `video/`. The CLI and the tray are thin
+shells over these and the `outcome` step; failures come back inside the Analysis (``error``)
+rather than as exceptions, so a batch never stops on one bad file.
+
+The one module-level cache is `_LOADED`: pipelines by setup, so the models load once per process
+(the API's `analyze_image` in a loop, each worker of the pool), and fitted expression profiles.
 """
 
 from __future__ import annotations
@@ -10,8 +17,8 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -19,6 +26,7 @@ import numpy as np
 from PIL import Image
 
 from .config import OllamaConfig
+from .formats import is_video
 from .imaging import ImageError, collect_images, from_array, load_rgb, to_rgb
 from .result import Analysis
 from .vision import DetectorSettings, FaceAnalyzer, ModelError
@@ -40,14 +48,42 @@ __all__ = [
     "ImageError",
     "ImageInput",
     "ModelError",
+    "Options",
     "Pipeline",
+    "Read",
+    "Setup",
     "Speed",
     "analyze_image",
     "analyze_images",
-    "analyze_many",
+    "analyze_paths",
     "find_images",
     "load_profile",
 ]
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to read an input, the same for one image, a batch, a video and the camera."""
+
+    whole: bool = False  # the input is one pre-cropped face
+    bgr: bool = False  # numpy arrays in OpenCV's channel order
+    profile: Calibration | None = None  # read the faces with this expression profile
+    fps: float = 2.0  # videos: frames per second of video time (0: every frame)
+    smooth: float = 0.0  # videos: labels smoothed over this many seconds
+
+
+@dataclass(frozen=True)
+class Setup:
+    """How a pipeline is built: what the shells choose."""
+
+    speed: Speed = "photo"
+    min_face: float | None = None
+    threads: int = 1
+    ollama: OllamaConfig | None = field(default=None, compare=False)  # None: no descriptions
+
+    @property
+    def key(self) -> tuple[Speed, float | None, int, bool]:
+        return self.speed, self.min_face, self.threads, self.ollama is not None
 
 
 def find_images(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -70,12 +106,16 @@ class Pipeline:
         min_face: float | None = None,
         threads: int = 1,
     ) -> Pipeline:
-        """How both shells build their pipeline. `ollama`: describe with that server, None: do not."""
-        settings = SCREEN_SETTINGS if speed == "screen" else DetectorSettings()
-        if min_face is not None:
-            settings = replace(settings, min_face=min_face)
-        pipeline = cls(settings, threads)
-        pipeline.describe_with(ollama)
+        """How the shells build their pipeline. `ollama`: describe with that server, None: do not."""
+        return cls.from_setup(Setup(speed, min_face, threads, ollama))
+
+    @classmethod
+    def from_setup(cls, setup: Setup) -> Pipeline:
+        settings = SCREEN_SETTINGS if setup.speed == "screen" else DetectorSettings()
+        if setup.min_face is not None:
+            settings = replace(settings, min_face=setup.min_face)
+        pipeline = cls(settings, setup.threads)
+        pipeline.describe_with(setup.ollama)
         return pipeline
 
     def describe_with(self, ollama: OllamaConfig | None) -> None:
@@ -101,99 +141,73 @@ class Pipeline:
     def run(
         self,
         image: ImageInput,
+        options: Options = Options(),
+        *,
         source: str | None = None,
-        whole: bool = False,
         cancel: threading.Event | None = None,
-        bgr: bool = False,
-        follow: list[list[int]] | None = None,
-        profile: Calibration | None = None,
     ) -> tuple[Analysis, np.ndarray | None]:
         """The analysis and the RGB pixels it was made from (None when the input failed).
 
+        ``source``: what the result names as its input (default: the path, or "<image>");
         ``cancel``: set it to give up on the description (a newer capture supersedes this one).
-        ``bgr``: a numpy array in OpenCV's channel order.
-        ``profile``: read the faces with this expression profile (before describing them, so the
-        language model's tie-break works on the personal reading).
         """
         if source is None:
             source = str(image) if isinstance(image, str | Path) else "<image>"
         start = time.perf_counter()
         try:
-            rgb = self.load(image, bgr=bgr)
+            rgb = self.load(image, bgr=options.bgr)
         except ImageError as exc:
             return Analysis.from_error(source, str(exc)), None
+        return self._read(rgb, source, options, start, cancel=cancel), rgb
+
+    def _read(
+        self,
+        rgb: np.ndarray,
+        source: str,
+        options: Options,
+        start: float,
+        cancel: threading.Event | None = None,
+        follow: list[list[int]] | None = None,
+    ) -> Analysis:
+        """Vision, then the profile (before describing, so the language model's tie-break works
+        on the personal reading), then the description. `follow`: the boxes of the previous
+        frame to look at again instead of a whole detection (FrameStream)."""
         loaded = time.perf_counter()
-        faces, timings = self.analyzer.analyze(rgb, whole=whole, follow=follow)
+        faces, timings = self.analyzer.analyze(rgb, whole=options.whole, follow=follow)
         timings = {"load": (loaded - start) * 1000, **timings}
         analysis = Analysis(source=source, width=int(rgb.shape[1]), height=int(rgb.shape[0]), faces=faces)
-        if profile is not None:
-            analysis = profile.apply(analysis)
+        if options.profile is not None:
+            analysis = options.profile.apply(analysis)
         if self.describer is not None:
             analysis = self.describer.describe(analysis, rgb, cancel)
             if analysis.description is not None:
                 timings["describe"] = analysis.description.elapsed_ms
         timings["total"] = (time.perf_counter() - start) * 1000
         analysis.timings_ms = {stage: round(ms, 2) for stage, ms in timings.items()}
-        return analysis, rgb
-
-    def analyze_video(
-        self,
-        path: Path,
-        *,
-        fps: float,
-        smooth: float = 0.0,
-        whole: bool = False,
-        profile: Calibration | None = None,
-    ) -> Iterator[Analysis]:
-        """One record per sampled frame, with `frame`, `time_s` and each face's `track`.
-
-        Between full detections (every FULL_DETECTION_S of video time, or when a face is lost)
-        the faces of the previous frame are looked for again where they were, which is several
-        times cheaper. Raises video.VideoError, after the frames that could be read."""
-        from .video import frames
-
-        stream = FrameStream(self, str(path), smooth=smooth, whole=whole, profile=profile)
-        for frame in frames(path, fps):
-            yield stream.analyze(frame.rgb, frame.time_s, frame.index)
-
-    def analyze(
-        self,
-        image: ImageInput,
-        source: str | None = None,
-        whole: bool = False,
-        bgr: bool = False,
-        profile: Calibration | None = None,
-    ) -> Analysis:
-        """Analyse one image; ``whole`` treats it as a single pre-cropped face."""
-        return self.run(image, source, whole, bgr=bgr, profile=profile)[0]
+        return analysis
 
 
 class FrameStream:
-    """Consecutive frames of one video or camera: faces followed as tracks, and between full
-    detections (every FULL_DETECTION_S, or when a face is lost) looked for again where they were.
-    Shared by `unifer analyze` on videos and the tray's live view."""
+    """Consecutive frames of one video or camera: between full detections (every
+    FULL_DETECTION_S, or when a face is lost) the faces are looked for again where they were,
+    several times cheaper; then `video/` follows them as tracks and smooths their labels.
+    Shared by `analyze_paths` on videos and the tray's live view."""
 
-    def __init__(
-        self,
-        pipeline: Pipeline,
-        source: str,
-        smooth: float = 0.0,
-        whole: bool = False,
-        profile: Calibration | None = None,
-    ) -> None:
+    def __init__(self, pipeline: Pipeline, source: str, options: Options = Options()) -> None:
         from .video.timeline import Smoother
         from .video.tracking import Tracker
 
-        self.pipeline, self.source, self.whole, self.profile = pipeline, source, whole, profile
+        self.pipeline, self.source, self.options = pipeline, source, options
         self.tracker = Tracker()
-        self.smoother = Smoother(smooth) if smooth else None
+        self.smoother = Smoother(options.smooth) if options.smooth else None
         self.previous: list[list[int]] = []
         self.detected_at = -np.inf
 
     def analyze(self, rgb: np.ndarray, time_s: float, index: int) -> Analysis:
         fresh = time_s - self.detected_at >= FULL_DETECTION_S or not self.previous
-        follow = None if fresh else self.previous
-        analysis, _ = self.pipeline.run(rgb, source=self.source, whole=self.whole, follow=follow, profile=self.profile)
+        analysis = self.pipeline._read(
+            rgb, self.source, self.options, time.perf_counter(), follow=None if fresh else self.previous
+        )
         if fresh:
             self.detected_at = time_s
         analysis.frame, analysis.time_s = index, time_s
@@ -204,21 +218,99 @@ class FrameStream:
         return analysis
 
 
-_shared: dict[tuple[float | None, bool], Pipeline] = {}
-_profiles: CalibrationCache | None = None
+@dataclass
+class Read:
+    """One result of `analyze_paths`: an image's analysis, or one sampled frame of a video."""
+
+    path: Path
+    analysis: Analysis
+    rgb: np.ndarray | None  # the pixels, when kept (`keep_pixels`)
+    video: bool = False
+    last: bool = True  # the last result of this path
 
 
-def _shared_pipeline(min_face: float | None, describe: bool) -> Pipeline:
-    """One pipeline per set of options, created at first use (the models load once)."""
-    key = (min_face, describe)
-    if key not in _shared:
-        ollama = None
-        if describe:
-            from .config import load_config
+@dataclass
+class _Loaded:
+    """What is loaded once per process: pipelines by setup (the models), and fitted expression
+    profiles (the keyring is read again only when a profile's file changes)."""
 
-            ollama = load_config().ollama
-        _shared[key] = Pipeline.from_config(ollama, min_face=min_face)
-    return _shared[key]
+    pipelines: dict[tuple[Speed, float | None, int, bool], Pipeline] = field(default_factory=dict)
+    calibrations: CalibrationCache | None = None
+
+
+_LOADED = _Loaded()  # the one module-level cache
+
+
+def loaded(setup: Setup) -> Pipeline:
+    """The pipeline for `setup`, loaded once per process."""
+    if setup.key not in _LOADED.pipelines:
+        _LOADED.pipelines[setup.key] = Pipeline.from_setup(setup)
+    return _LOADED.pipelines[setup.key]
+
+
+def analyze_paths(
+    paths: Sequence[Path],
+    options: Options = Options(),
+    setup: Setup = Setup(),
+    *,
+    jobs: int = 1,
+    keep_pixels: bool = False,
+) -> Iterator[Read]:
+    """Every path's results in input order: an image's analysis, or a video's sampled frames
+    (faces followed as tracks; a video that cannot be read, or not to its end, adds an error
+    record after what could be read). Images go over `jobs` processes when that pays;
+    descriptions run in this process only, since a local Ollama serves one image at a time."""
+    from .capture.frames import VideoError, frames
+
+    videos = {path for path in paths if is_video(path)}
+    images = [path for path in paths if path not in videos]
+    image_reads = _images(images, options, setup, 1 if setup.ollama is not None else jobs, keep_pixels)
+    for path in paths:
+        if path not in videos:
+            analysis, rgb = next(image_reads)
+            yield Read(path, analysis, rgb)
+            continue
+        stream = FrameStream(loaded(setup), str(path), options)
+        previous: Analysis | None = None
+        try:
+            for frame in frames(path, options.fps):
+                if previous is not None:
+                    yield Read(path, previous, None, video=True, last=False)
+                previous = stream.analyze(frame.rgb, frame.time_s, frame.index)
+        except VideoError as exc:
+            if previous is not None:
+                yield Read(path, previous, None, video=True, last=False)
+            previous = Analysis.from_error(str(path), str(exc))
+        if previous is not None:
+            yield Read(path, previous, None, video=True)
+
+
+def _images(
+    images: list[Path] | list[ImageInput], options: Options, setup: Setup, jobs: int, keep_pixels: bool
+) -> Iterator[tuple[Analysis, np.ndarray | None]]:
+    """(analysis, pixels if kept) per image, in input order; over processes when that pays."""
+    jobs = min(jobs, len(images))
+    if jobs <= 1:
+        pipeline = loaded(setup) if images else None
+        for image in images:
+            assert pipeline is not None
+            analysis, rgb = pipeline.run(image, options)
+            yield analysis, rgb if keep_pixels else None
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(jobs, initializer=loaded, initargs=(setup,)) as pool:
+        work = [(image, options, setup, keep_pixels) for image in images]
+        yield from pool.map(_run_in_worker, work, chunksize=4)
+
+
+def _run_in_worker(job: tuple[ImageInput, Options, Setup, bool]) -> tuple[Analysis, np.ndarray | None]:
+    image, options, setup, keep_pixels = job
+    analysis, rgb = loaded(setup).run(image, options)  # loaded by the initializer, once per process
+    return analysis, rgb if keep_pixels else None
+
+
+# -- the Python API (README "Python API"): an image, many images, a profile by name ----------------
 
 
 def analyze_image(
@@ -239,9 +331,14 @@ def analyze_image(
     local vision model configured for `unifer` (see `unifer config`). `profile`: read the faces
     with that expression profile (`unifer profile`); raises profile.ProfileError if it cannot be
     used."""
-    analysis = _shared_pipeline(min_face, describe).analyze(
-        image, source=source, whole=whole, bgr=bgr, profile=load_profile(profile) if profile else None
-    )
+    ollama = None
+    if describe:
+        from .config import load_config
+
+        ollama = load_config().ollama
+    pipeline = loaded(Setup(min_face=min_face, ollama=ollama))
+    options = Options(whole=whole, bgr=bgr, profile=load_profile(profile) if profile else None)
+    analysis = pipeline.run(image, options, source=source)[0]
     if raise_on_error and analysis.error:
         raise ImageError(f"{analysis.source}: {analysis.error}")
     return analysis
@@ -252,10 +349,9 @@ def load_profile(name: str) -> Calibration:
     while its file is unchanged, so `analyze_image(..., profile=)` in a loop reads the keyring once."""
     from .profile.store import CalibrationCache, ProfileStore
 
-    global _profiles
     store = ProfileStore()
-    _profiles = _profiles or CalibrationCache()
-    calibration = _profiles.get(store, name)
+    _LOADED.calibrations = _LOADED.calibrations or CalibrationCache()
+    calibration = _LOADED.calibrations.get(store, name)
     if calibration is None:  # no such profile: says which there are (or, created meanwhile, reads it)
         store.require(name)
         calibration = store.calibration(name)
@@ -273,50 +369,7 @@ def analyze_images(
     """Analyse many images over `jobs` processes (default: one per core), in input order.
 
     Each process loads the models once; a failure is that image's `.error`, the rest go on."""
-    calibration = load_profile(profile) if profile else None
-    for analysis, _ in analyze_many(
-        list(images), jobs=jobs or os.cpu_count() or 1, whole=whole, min_face=min_face, profile=calibration
-    ):
+    options = Options(whole=whole, profile=load_profile(profile) if profile else None)
+    setup = Setup(min_face=min_face)
+    for analysis, _ in _images(list(images), options, setup, jobs or os.cpu_count() or 1, keep_pixels=False):
         yield analysis
-
-
-def analyze_many(
-    images: list[ImageInput],
-    *,
-    jobs: int,
-    whole: bool = False,
-    min_face: float | None = None,
-    threads: int = 1,
-    keep_pixels: bool = False,
-    profile: Calibration | None = None,
-) -> Iterator[tuple[Analysis, np.ndarray | None]]:
-    """(analysis, pixels if kept) per image, in input order; over processes when that pays.
-    ``profile`` is applied here, not in the workers: it is a vector addition per face."""
-    jobs = min(jobs, len(images))
-    if jobs <= 1:
-        pipeline = Pipeline.from_config(None, min_face=min_face, threads=threads)
-        for image in images:
-            analysis, rgb = pipeline.run(image, whole=whole, profile=profile)
-            yield analysis, rgb if keep_pixels else None
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(min_face, threads)) as pool:
-        for analysis, rgb in pool.map(_run_in_worker, [(image, whole, keep_pixels) for image in images], chunksize=4):
-            yield (profile.apply(analysis) if profile else analysis), rgb
-
-
-_worker_pipeline: Pipeline | None = None
-
-
-def _start_worker(min_face: float | None, threads: int) -> None:
-    """Each worker process loads the models once."""
-    global _worker_pipeline
-    _worker_pipeline = Pipeline.from_config(None, min_face=min_face, threads=threads)
-
-
-def _run_in_worker(job: tuple[ImageInput, bool, bool]) -> tuple[Analysis, np.ndarray | None]:
-    image, whole, keep_pixels = job
-    assert _worker_pipeline is not None, "_start_worker runs first in every worker"
-    analysis, rgb = _worker_pipeline.run(image, whole=whole)
-    return analysis, rgb if keep_pixels else None

@@ -36,7 +36,7 @@ def record(env, *images, describe_host: str | None = None) -> None:
         "host = sys.argv[1]\n"
         "pipeline = Pipeline(describer=Describer(OllamaConfig(host=host, timeout=5)) if host != '-' else None)\n"
         "history = History()\n"
-        "for path in sys.argv[2:]:\n    print(history.add(pipeline.analyze(path), 'file'))\n"
+        "for path in sys.argv[2:]:\n    print(history.add(pipeline.run(path)[0], 'file'))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script, describe_host or "-", *map(str, images)],

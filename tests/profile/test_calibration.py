@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from unifer_tray.pipeline import Options
 from unifer_tray.profile.calibration import PRIOR_STRENGTH, Calibration, fit_bias
 from unifer_tray.profile.features import log_probabilities
 from unifer_tray.result import LABELS, Analysis
@@ -40,9 +41,9 @@ def test_a_consistent_misreading_moves_towards_the_taught_label_and_no_further_t
 
 
 def test_the_applied_profile_keeps_the_general_reading_and_rederives_the_rest(pipeline, data_dir):
-    general = pipeline.analyze(data_dir / "0-f1-su-ph.jpg")  # surprise, about 85 %
+    general = pipeline.run(data_dir / "0-f1-su-ph.jpg")[0]  # surprise, about 85 %
     profile = Calibration.fit("me", np.array([features(surprise=0.6, fear=0.3)]), np.array([LABELS.index("fear")]))
-    adapted = pipeline.analyze(data_dir / "0-f1-su-ph.jpg", profile=profile)
+    adapted = pipeline.run(data_dir / "0-f1-su-ph.jpg", Options(profile=profile))[0]
     face, base = adapted.faces[0], general.faces[0]
     assert adapted.profile == "me" and face.base_expression == base.expression
     assert face.base_probabilities == base.probabilities and face.probabilities != base.probabilities
@@ -58,10 +59,10 @@ def test_the_applied_profile_keeps_the_general_reading_and_rederives_the_rest(pi
 
 
 def test_without_a_profile_the_output_is_unchanged(pipeline, data_dir):
-    document = json.loads(pipeline.analyze(data_dir / "single_face.jpg").to_json())
+    document = json.loads(pipeline.run(data_dir / "single_face.jpg")[0].to_json())
     assert "profile" not in document
     assert not {"base_expression", "base_probabilities"} & set(document["faces"][0])
-    assert "base_expression" not in pipeline.analyze(data_dir / "single_face.jpg").to_records()[0]
+    assert "base_expression" not in pipeline.run(data_dir / "single_face.jpg")[0].to_records()[0]
 
 
 @pytest.mark.parametrize("label", ["neutral", "sadness"])

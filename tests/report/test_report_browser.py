@@ -12,6 +12,7 @@ from PIL import Image
 from required import require_tools
 
 from unifer_tray.history import Record
+from unifer_tray.pipeline import Options
 from unifer_tray.report.dashboard import render_dashboard
 from unifer_tray.report.html import render
 from unifer_tray.report.server import ReportServer
@@ -50,7 +51,7 @@ def served(pipeline, data_dir):
 
     # the richest report: read with a profile that changes labels, with the "Not right?" form
     profile = Calibration("me", (1.5, -1.5, 0.0, 0.0, 0.0, 0.0, 0.0))
-    analysis, rgb = pipeline.run(data_dir / "multi_face.jpg", profile=profile)
+    analysis, rgb = pipeline.run(data_dir / "multi_face.jpg", Options(profile=profile))
     server = ReportServer()
     page = render(analysis, rgb, pipeline.model_versions, "2026-12-01 10:00", correctable=True)
     assert "Not right?" in page and "general: happiness" in page

@@ -56,7 +56,8 @@ class FakePipeline:
         self.cancels: list[threading.Event] = []
         self.profiles: list = []
 
-    def run(self, image, source: str, cancel: threading.Event, profile=None):
+    def run(self, image, options, *, source: str, cancel: threading.Event):
+        profile = options.profile
         self.sources.append(source)
         self.cancels.append(cancel)
         self.profiles.append(profile)

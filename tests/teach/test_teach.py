@@ -30,20 +30,20 @@ def test_take_keep_retake_skip_and_save_in_one_step(pipeline, data_dir):
     session = TeachSession()
     assert session.current == "neutral"
     empty = frame(data_dir, "free-mountain-vector-01.jpg")
-    problem = session.offer(empty, pipeline.analyze(empty))
+    problem = session.offer(empty, pipeline.run(empty)[0])
     assert problem.startswith("no face found") and session.pending is None
     session.keep()  # nothing taken: nothing kept, still on neutral
     assert session.current == "neutral" and not session.kept
 
     surprised = frame(data_dir, "0-f1-su-ph.jpg")
-    assert session.offer(surprised, pipeline.analyze(surprised)) is None
+    assert session.offer(surprised, pipeline.run(surprised)[0]) is None
     session.retake()
     assert session.pending is None and session.current == "neutral"
-    assert session.offer(surprised, pipeline.analyze(surprised)) is None
+    assert session.offer(surprised, pipeline.run(surprised)[0]) is None
     session.keep()
     assert session.current == "happiness" and list(session.kept) == ["neutral"]
     happy = frame(data_dir, "0-f15-hao-ph.jpg")
-    session.offer(happy, pipeline.analyze(happy))
+    session.offer(happy, pipeline.run(happy)[0])
     session.keep()
     for _ in range(5):
         session.skip()

@@ -54,21 +54,21 @@ def region(rgb: np.ndarray, box: list[int], scale: float) -> np.ndarray:
 @pytest.mark.parametrize("scale", REGION_SCALES)
 def test_a_region_dragged_around_one_face_gives_one_face(screen_pipeline, data_dir, name, scale):
     rgb = load_rgb(data_dir / name)
-    (face,) = screen_pipeline.analyze(rgb).faces
-    faces = screen_pipeline.analyze(region(rgb, face.box, scale)).faces
+    (face,) = screen_pipeline.run(rgb)[0].faces
+    faces = screen_pipeline.run(region(rgb, face.box, scale))[0].faces
     assert len(faces) == 1, [f.box for f in faces]
 
 
 @pytest.mark.parametrize("scale", REGION_SCALES)
 def test_each_face_of_the_group_photo_dragged_alone_is_one_face(screen_pipeline, data_dir, scale):
     rgb = load_rgb(data_dir / "multi_face.jpg")
-    for face in screen_pipeline.analyze(rgb).faces:
+    for face in screen_pipeline.run(rgb)[0].faces:
         cut = region(rgb, face.box, scale)
         # at 2.0x a neighbour may be in the region too; the face itself must be there once
         centre = np.array([cut.shape[1] / 2, cut.shape[0] / 2])
         near = [
             f
-            for f in screen_pipeline.analyze(cut).faces
+            for f in screen_pipeline.run(cut)[0].faces
             if np.linalg.norm(np.array(f.box[:2]) + np.array(f.box[2:]) / 2 - centre) < face.box[2] / 2
         ]
         assert len(near) == 1
@@ -77,14 +77,14 @@ def test_each_face_of_the_group_photo_dragged_alone_is_one_face(screen_pipeline,
 @pytest.mark.parametrize(("name", "label"), PINNED.items())
 def test_pinned_labels_hold_on_the_whole_photo_and_every_region(screen_pipeline, pipeline, data_dir, name, label):
     rgb = load_rgb(data_dir / name)
-    (face,) = pipeline.analyze(rgb).faces
+    (face,) = pipeline.run(rgb)[0].faces
     assert face.expression == label
     for scale in REGION_SCALES:
-        assert [f.expression for f in screen_pipeline.analyze(region(rgb, face.box, scale)).faces] == [label]
+        assert [f.expression for f in screen_pipeline.run(region(rgb, face.box, scale))[0].faces] == [label]
 
 
 def test_group_photo_reads_five_smiles(pipeline, data_dir):
-    faces = pipeline.analyze(data_dir / "multi_face.jpg").faces
+    faces = pipeline.run(data_dir / "multi_face.jpg")[0].faces
     assert [f.expression for f in faces] == ["happiness"] * 5
 
 
@@ -92,7 +92,7 @@ def test_shouting_soldier_is_found_once(pipeline, data_dir):
     """A profile: BlazeFace's box sits on the cheek and ear and the open mouth falls outside any
     crop of it, so no net sees the shout (anger before the Pillow change, sadness after it, by a
     hair either way). We pin that the face is found once, not a label read from a cheek."""
-    faces = pipeline.analyze(data_dir / "BWPictureHuman.jpg").faces
+    faces = pipeline.run(data_dir / "BWPictureHuman.jpg")[0].faces
     assert len(faces) == 1
     assert faces[0].confidence < 0.8  # reported as doubtful, not as a clear reading
 
@@ -102,7 +102,7 @@ def test_a_region_cut_inside_the_face_is_cropped_around_the_whole_face(screen_pi
     crop is centred on the face at its size, black where the region ends (not shrunk onto the part
     that is left, which read this surprise face as anger)."""
     rgb = load_rgb(data_dir / "0-f1-su-ph.jpg")
-    (face,) = screen_pipeline.analyze(rgb).faces
+    (face,) = screen_pipeline.run(rgb)[0].faces
     cut = region(rgb, face.box, 0.9)
     (detection,) = screen_pipeline.analyzer.detector.detect(cut)
     x, y, w, h = detection.box
@@ -111,5 +111,5 @@ def test_a_region_cut_inside_the_face_is_cropped_around_the_whole_face(screen_pi
     assert min(ex, ey) < -0.02 * ew and ew > w  # the face goes on beyond the region
     crop = aligned_crop(cut, detection, screen_pipeline.analyzer.ensemble.margin)
     assert (crop[:3] == 0).all() and crop[crop.shape[0] // 2].any()  # black above the cut, face within
-    (read,) = screen_pipeline.analyze(cut).faces
+    (read,) = screen_pipeline.run(cut)[0].faces
     assert read.expression == "surprise"

@@ -18,18 +18,16 @@ from ..exit_codes import ExitCode
 from ..private_files import open_private
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
-
     import numpy as np
 
-    from ..pipeline import Pipeline
+    from ..pipeline import Options, Setup
     from ..profile.calibration import Calibration
     from ..result import Analysis
-    from ..video.timeline import VideoSummary
 
 
-def _pipeline(args: argparse.Namespace) -> Pipeline:
-    from ..pipeline import Pipeline
+def _setup(args: argparse.Namespace) -> Setup:
+    """How this run's pipeline is built (--min-face, --threads, --describe with the config's Ollama)."""
+    from ..pipeline import Setup
 
     ollama = None
     if getattr(args, "describe", False):
@@ -39,7 +37,15 @@ def _pipeline(args: argparse.Namespace) -> Pipeline:
         for warning in config.warnings:
             print(f"unifer: config: {warning}", file=sys.stderr)
         ollama = config.ollama
-    return Pipeline.from_config(ollama, min_face=args.min_face, threads=args.threads)
+    return Setup(min_face=args.min_face, threads=args.threads, ollama=ollama)
+
+
+def _options(args: argparse.Namespace, profile: Calibration | None) -> Options:
+    from ..pipeline import Options
+
+    return Options(
+        whole=args.faces == "whole", profile=profile, fps=getattr(args, "fps", 2.0), smooth=getattr(args, "smooth", 0.0)
+    )
 
 
 def _profile(args: argparse.Namespace) -> Calibration | None:
@@ -49,32 +55,6 @@ def _profile(args: argparse.Namespace) -> Calibration | None:
     from ..pipeline import load_profile
 
     return load_profile(args.profile)
-
-
-def _analyses(
-    args: argparse.Namespace, files: list[Path], profile: Calibration | None
-) -> Iterator[tuple[Analysis, np.ndarray | None]]:
-    """(analysis, pixels) per file, in input order; over `--jobs` processes when that pays.
-
-    Descriptions run in this process only: a local Ollama serves one image at a time anyway.
-    """
-    whole = args.faces == "whole"
-    if args.describe:
-        pipeline = _pipeline(args)
-        for path in files:
-            yield pipeline.run(path, whole=whole, profile=profile)
-        return
-    from ..pipeline import analyze_many
-
-    yield from analyze_many(
-        list(files),
-        jobs=args.jobs,
-        whole=whole,
-        min_face=args.min_face,
-        threads=args.threads,
-        keep_pixels=bool(args.annotate),
-        profile=profile,
-    )
 
 
 def _progress(total: int, description: str):
@@ -112,10 +92,11 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
 
 def run_analyze(args: argparse.Namespace) -> int:
     from ..formats import is_video
-    from ..outcome import save_annotated
-    from ..pipeline import find_images
+    from ..outcome import save_annotated, save_timeline, video_text
+    from ..pipeline import analyze_paths, find_images, loaded
     from ..resources import sample_image
     from ..result import Analysis
+    from ..video.timeline import VideoSummary
     from .output import WRITERS
 
     inputs = list(args.paths) + ([sample_image()] if args.sample else [])
@@ -148,61 +129,25 @@ def run_analyze(args: argparse.Namespace) -> int:
 
         for path, message in problems:
             report(Analysis.from_error(str(path), message), None, path)
+        setup, options = _setup(args), _options(args, profile)
         if from_stdin:
             data = sys.stdin.buffer.read()
-            report(*_pipeline(args).run(data, source="-", whole=args.faces == "whole", profile=profile), Path("stdin"))
-        videos = {path for path in files if is_video(path)}
-        images = [path for path in files if path not in videos]
-        image_results = iter(_analyses(args, images, profile))
-        summaries = []
-        for path in files:  # in input order; images come from the process pool as they finish
-            if path in videos:
-                summaries.append(_analyse_video(args, path, report, several=len(videos) > 1, profile=profile))
-            else:
-                analysis, rgb = next(image_results)
-                report(analysis, rgb, path)
-            bar.update()
+            report(*loaded(setup).run(data, options, source="-"), Path("stdin"))
+        several = sum(1 for path in files if is_video(path)) > 1
+        summaries: dict[Path, VideoSummary] = {}
+        for read in analyze_paths(files, options, setup, jobs=args.jobs, keep_pixels=bool(args.annotate)):
+            report(read.analysis, read.rgb, read.path)
+            if read.video:
+                summary = summaries.setdefault(read.path, VideoSummary(str(read.path)))
+                summary.add(read.analysis)
+                if read.last and args.timeline:
+                    save_timeline(summary, _timeline_path(args.timeline, read.path, several))
+            if read.last:
+                bar.update()
         writer.close()
     if args.format == "text" and summaries and args.output is None:
-        from ..outcome import video_text
-
-        print("\n".join(video_text(summary) for summary in summaries))
+        print("\n".join(video_text(summary) for summary in summaries.values()))
     return ExitCode.FAILED if failures else ExitCode.OK
-
-
-_video_pipeline: Pipeline | None = None
-
-
-def _analyse_video(
-    args: argparse.Namespace,
-    path: Path,
-    report: Callable[[Analysis, np.ndarray | None, Path], None],
-    several: bool,
-    profile: Calibration | None,
-) -> VideoSummary:
-    """Sampled frames of one video as records (streamed), faces followed as tracks; a video that
-    cannot be read (or not to its end) adds an error record after what could be read."""
-    from ..result import Analysis
-    from ..video import VideoError
-    from ..video.timeline import VideoSummary
-
-    global _video_pipeline
-    if _video_pipeline is None:
-        _video_pipeline = _pipeline(args)
-    summary = VideoSummary(str(path))
-    try:
-        for analysis in _video_pipeline.analyze_video(
-            path, fps=args.fps, smooth=args.smooth, whole=args.faces == "whole", profile=profile
-        ):
-            summary.add(analysis)
-            report(analysis, None, path)
-    except VideoError as exc:
-        report(Analysis.from_error(str(path), str(exc)), None, path)
-    if args.timeline:
-        from ..outcome import save_timeline
-
-        save_timeline(summary, _timeline_path(args.timeline, path, several))
-    return summary
 
 
 def _timeline_path(requested: Path, video: Path, several: bool) -> Path:
@@ -220,21 +165,13 @@ def run_eval(args: argparse.Namespace) -> int:
         return ExitCode.USAGE
     for name in ignored:
         print(f"unifer eval: warning: folder {name!r} is not a known label; its images are not scored", file=sys.stderr)
-    from ..pipeline import analyze_many
+    from ..pipeline import analyze_paths
 
-    profile = _profile(args)
-    analyses = analyze_many(
-        [path for path, _ in items],
-        jobs=args.jobs,
-        whole=args.faces == "whole",
-        min_face=args.min_face,
-        threads=args.threads,
-        profile=profile,
-    )
+    reads = analyze_paths([path for path, _ in items], _options(args, _profile(args)), _setup(args), jobs=args.jobs)
     scored = []
     with _progress(len(items), "evaluating") as bar:
-        for (_, truth), (analysis, _) in zip(items, analyses, strict=True):
-            scored.append((truth, analysis))
+        for (_, truth), read in zip(items, reads, strict=True):
+            scored.append((truth, read.analysis))
             bar.update()
     result = evaluate(scored)
     if args.format == "json":

@@ -55,7 +55,7 @@ def add(store, args) -> int:
     examples, notes = [], []
     pipeline = Pipeline.from_config(None)
     for path in files:
-        analysis = pipeline.analyze(path)
+        analysis = pipeline.run(path)[0]
         if analysis.error:
             refused.append(f"{path}: {analysis.error}")
         elif not analysis.faces:

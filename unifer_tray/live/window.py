@@ -17,7 +17,7 @@ from .. import platform
 from ..capture import CaptureError
 from ..config import Config, load_config
 from ..outcome import annotated
-from ..pipeline import FrameStream, Pipeline
+from ..pipeline import FrameStream, Options, Pipeline
 from ..report.colours import COLOURS
 from ..result import LABELS
 from . import (
@@ -47,7 +47,7 @@ def main() -> int:
         return 1
     pipeline = Pipeline.from_config(None, speed="screen")
     profile, profile_note = profile_for_live(config)
-    stream = FrameStream(pipeline, "live view", profile=profile)
+    stream = FrameStream(pipeline, "live view", Options(profile=profile))
     indices = count()
     worker = threading.Thread(
         target=analyse_frames,

@@ -109,7 +109,7 @@ class TrayApp:
         )
         self.icon: Any = None  # a pystray.Icon once run() made it
         self.instance: SingleInstance | None = None
-        self.started = time.monotonic()
+        self.started = 0.0  # when the process started, set by run()
         self._dispatch = platform.ui_dispatcher()
 
     @property
@@ -180,7 +180,9 @@ class TrayApp:
         """Pipeline, outcome, then show and keep what it says; False if something failed."""
         shown = captured.image if isinstance(captured.image, str) else captured.kind  # the report may name a file
         cancel, profile = self.worker.supersede.new_token(), self.profile.for_capture(captured.kind)
-        analysis, rgb = self.pipeline.run(captured.image, source=shown, cancel=cancel, profile=profile)
+        from ..pipeline import Options  # loaded with the pipeline, at the first capture
+
+        analysis, rgb = self.pipeline.run(captured.image, Options(profile=profile), source=shown, cancel=cancel)
         keep = rgb is not None and self.history.enabled
         correctable = captured.kind == "webcam" and bool(analysis.faces)  # the webcam sees the user
         outcome = finish(

@@ -12,7 +12,7 @@ UNIFER = str(Path(sys.executable).with_name("unifer"))
 
 @pytest.mark.desktop  # GStreamer from the system packages, as the Linux bundle has it instead of OpenCV
 def test_without_opencv_videos_are_read_through_gstreamer(mjpeg_clip, data_dir, monkeypatch):
-    from unifer_tray.video import VideoError, frames
+    from unifer_tray.capture.frames import VideoError, frames
 
     with_opencv = [(f.index, f.time_s) for f in frames(mjpeg_clip, 2)]
     monkeypatch.setitem(sys.modules, "cv2", None)  # as in the Linux bundle

@@ -26,7 +26,7 @@ def test_auto_prefers_opencv_when_installed():
 def test_snapshot_of_a_clip_is_analysed(backend, mjpeg_clip, pipeline):
     frame = webcam.snapshot(str(mjpeg_clip), warmup_frames=5, backend=backend)
     assert frame.shape == (360, 640, 3) and frame.dtype.name == "uint8"
-    analysis = pipeline.analyze(frame)
+    analysis = pipeline.run(frame)[0]
     assert len(analysis.faces) == 1
 
 
