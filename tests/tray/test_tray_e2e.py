@@ -253,7 +253,7 @@ def test_live_view_shows_frames_saves_a_timeline_and_releases_the_camera(desktop
     desktop.xdotool("windowfocus", "--sync", dialog)
     desktop.xdotool("type", "--delay", "5", str(target))
     desktop.xdotool("key", "Return")
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 20  # Tk's file dialog and the save take a while on a loaded machine
     while not (target.exists() and target.with_suffix(".png").exists()):
         assert time.monotonic() < deadline, "the timeline was not saved"
         time.sleep(0.1)

@@ -24,6 +24,7 @@ from ..config import Config
 from ..history import History, HistoryError
 from ..hotkeys import Hotkeys, is_off
 from ..notify import Notification, Notifications
+from ..notify.handlers import default_notifications
 from ..outcome import finish
 from ..profile.store import ProfileStore
 from ..report.server import ReportServer
@@ -66,12 +67,6 @@ def default_pipeline(config: Config) -> Pipeline:
     from ..pipeline import Pipeline
 
     return Pipeline.from_config(config.ollama if config.tray.describe else None, speed="screen")
-
-
-def default_notifications() -> Notifications:
-    from ..notify.handlers import default_backends
-
-    return Notifications(default_backends())
 
 
 class TrayApp:
