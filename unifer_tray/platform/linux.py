@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import webbrowser
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .base import MacPermission, System
+from .base import System
 from .bus import name_owned, xembed_tray
+from .nothing_special import allows as allows
+from .nothing_special import declare_dpi_awareness as declare_dpi_awareness
+from .nothing_special import notifications_refused as notifications_refused
+from .nothing_special import plyer_missing as plyer_missing
+from .nothing_special import prepare_keyboard_on_main_thread as prepare_keyboard_on_main_thread
+from .nothing_special import prepare_opencv as prepare_opencv
+from .nothing_special import ui_dispatcher as ui_dispatcher
 from .posix import instance_address as instance_address
 from .posix import instance_folder as instance_folder
 from .posix import instance_leftovers as instance_leftovers
@@ -29,38 +35,9 @@ def tray_host_present() -> bool:
     return xembed_tray() or name_owned("org.kde.StatusNotifierWatcher")[0]
 
 
-def allows(permission: MacPermission) -> bool | None:
-    return None
-
-
-def declare_dpi_awareness() -> None:
-    pass
-
-
-def ui_dispatcher() -> Callable[[Callable[[], None]], None]:
-    """pystray's Linux backends are safe from any thread."""
-    return lambda change: change()
-
-
 def open_for_editing(path: str) -> bool:
     return webbrowser.open(Path(path).as_uri())
 
 
-def notifications_refused(app_name: str) -> str | None:
-    return None
-
-
-def plyer_missing() -> str | None:
-    return None
-
-
-def prepare_keyboard_on_main_thread() -> None:
-    pass
-
-
 def camera_api(cv2: Any, source: int | str) -> int:
     return int(cv2.CAP_ANY)
-
-
-def prepare_opencv() -> None:
-    pass

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .base import PERMISSION_PANES, MacPermission, System
+from .nothing_special import declare_dpi_awareness as declare_dpi_awareness
+from .nothing_special import prepare_opencv as prepare_opencv
 from .posix import instance_address as instance_address
 from .posix import instance_folder as instance_folder
 from .posix import instance_leftovers as instance_leftovers
@@ -35,10 +37,6 @@ def allows(permission: MacPermission) -> bool | None:
         return None
     function = getattr(Quartz, _PREFLIGHT[permission], None)
     return bool(function()) if function is not None else None
-
-
-def declare_dpi_awareness() -> None:
-    pass
 
 
 def ui_dispatcher() -> Callable[[Callable[[], None]], None]:
@@ -91,10 +89,6 @@ def prepare_keyboard_on_main_thread() -> None:
     with backend.keycode_context() as context:
         layout = context
     backend.keycode_context = lambda: contextlib.nullcontext(layout)
-
-
-def prepare_opencv() -> None:
-    pass
 
 
 def camera_api(cv2: Any, source: int | str) -> int:

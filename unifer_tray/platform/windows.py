@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
-from .base import InstanceLock, MacPermission, System
+from .base import InstanceLock, System
+from .nothing_special import allows as allows
+from .nothing_special import notifications_refused as notifications_refused
+from .nothing_special import plyer_missing as plyer_missing
+from .nothing_special import prepare_keyboard_on_main_thread as prepare_keyboard_on_main_thread
+from .nothing_special import ui_dispatcher as ui_dispatcher
 
 NAME: System = "windows"
 USES_FREEDESKTOP_BUS = False
@@ -28,10 +32,6 @@ def tray_host_present() -> bool:
     return True  # the notification area
 
 
-def allows(permission: MacPermission) -> bool | None:
-    return None
-
-
 def declare_dpi_awareness() -> None:
     """Per-monitor DPI aware, as mss makes the tray, so a Tk window and the screenshot it shows
     use the same pixels (at 125-150 % scaling they would not)."""
@@ -44,26 +44,10 @@ def declare_dpi_awareness() -> None:
         windll.user32.SetProcessDPIAware()
 
 
-def ui_dispatcher() -> Callable[[Callable[[], None]], None]:
-    return lambda change: change()
-
-
 def open_for_editing(path: str) -> bool:
     """webbrowser has no handler for .toml on Windows."""
     os.startfile(path, "edit")  # type: ignore[attr-defined]  # Windows only
     return True
-
-
-def notifications_refused(app_name: str) -> str | None:
-    return None
-
-
-def plyer_missing() -> str | None:
-    return None
-
-
-def prepare_keyboard_on_main_thread() -> None:
-    pass
 
 
 def prepare_opencv() -> None:
