@@ -15,9 +15,13 @@ if TYPE_CHECKING:
 
 def private_runtime_folder() -> Path:
     """The user's own folder for short-lived files (XDG_RUNTIME_DIR on Linux), 0700."""
+    import warnings
+
     import platformdirs
 
-    folder = platformdirs.user_runtime_path("unifer-tray")
+    with warnings.catch_warnings():  # without XDG_RUNTIME_DIR it falls back to /tmp/runtime-<uid>,
+        warnings.simplefilter("ignore")  # which the chmod below refuses if another account made it
+        folder = platformdirs.user_runtime_path("unifer-tray")
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         os.chmod(folder, 0o700)  # fails where another account made the folder first: not ours to use
