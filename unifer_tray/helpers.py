@@ -26,6 +26,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import platform
+
 # Set by PyInstaller's runtime hooks without a path into the bundle: meaningless outside it.
 _BUNDLE_SETTINGS = ("GST_REGISTRY_FORK", "GST_PLUGIN_SYSTEM_PATH", "GDK_PIXBUF_MODULE_FILE")
 _environment_lock = threading.Lock()
@@ -57,8 +59,6 @@ def helper_command(module: str) -> list[str]:
 def ask_helper(module: str, question: bytes | str, timeout: float) -> subprocess.CompletedProcess:
     """Run a helper of ours (the overlay, a dialog) that reads its question on stdin, never from
     its arguments (which every local user can read), and answers on stdout."""
-    from . import platform
-
     return subprocess.run(
         helper_command(module),
         input=question,
@@ -72,8 +72,6 @@ def ask_helper(module: str, question: bytes | str, timeout: float) -> subprocess
 def start_window(module: str, *args: str) -> subprocess.Popen[str]:
     """A window of ours (live view, teach session) as its own process, its output piped back to
     the tray, which keeps the process to avoid a second one and to say how it ended."""
-    from . import platform
-
     return subprocess.Popen(
         [*helper_command(module), *args],
         stdout=subprocess.PIPE,
@@ -131,8 +129,6 @@ def system_program_environment() -> Iterator[None]:
 
 def open_for_editing(path: str) -> bool:
     """Open a text file in the user's editor, with the environment the app was given."""
-    from . import platform
-
     with system_program_environment():
         try:
             return platform.current().open_for_editing(path)

@@ -286,20 +286,17 @@ def analyze_paths(
 
 
 def _images(
-    images: list[Path] | list[ImageInput], options: Options, setup: Setup, jobs: int, keep_pixels: bool
+    images: Sequence[ImageInput], options: Options, setup: Setup, jobs: int, keep_pixels: bool
 ) -> Iterator[tuple[Analysis, np.ndarray | None]]:
     """(analysis, pixels if kept) per image, in input order; over processes when that pays."""
-    jobs = min(jobs, len(images))
-    if jobs <= 1:
-        pipeline = loaded(setup) if images else None
+    if min(jobs, len(images)) <= 1:
         for image in images:
-            assert pipeline is not None
-            analysis, rgb = pipeline.run(image, options)
+            analysis, rgb = loaded(setup).run(image, options)
             yield analysis, rgb if keep_pixels else None
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(jobs, initializer=loaded, initargs=(setup,)) as pool:
+    with ProcessPoolExecutor(min(jobs, len(images)), initializer=loaded, initargs=(setup,)) as pool:
         work = [(image, options, setup, keep_pixels) for image in images]
         yield from pool.map(_run_in_worker, work, chunksize=4)
 

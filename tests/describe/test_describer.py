@@ -15,18 +15,9 @@ from PIL import Image
 
 from unifer_tray.config import OllamaConfig
 from unifer_tray.describe import Describer, RemoteHostRefused, fuse_label, resolve_host
-from unifer_tray.describe.host import normalise_host
 from unifer_tray.report.text import disagreement
 from unifer_tray.result import LABELS, Analysis, Face, fallback_summary
 from unifer_tray.supersede import Supersede
-
-
-@pytest.fixture(scope="module")
-def group(pipeline, data_dir):
-    """The five-person photo: its analysis and pixels."""
-    analysis, rgb = pipeline.run(data_dir / "multi_face.jpg")
-    assert len(analysis.faces) == 5
-    return analysis, rgb
 
 
 def describe(stub_or_url, group, timeout: float = 5.0, **config) -> Analysis:
@@ -192,19 +183,6 @@ def test_remote_host_needs_consent(group):
     assert resolve_host(OllamaConfig(host="http://192.0.2.10:11434", allow_remote=True)) == "http://192.0.2.10:11434"
     with pytest.raises(RemoteHostRefused):
         resolve_host(OllamaConfig(host="gpu-box.local"))
-
-
-@pytest.mark.parametrize(
-    ("given", "expected"),
-    [
-        ("0.0.0.0", "http://127.0.0.1:11434"),
-        ("localhost:9999", "http://localhost:9999"),
-        ("http://[::1]:11434/", "http://[::1]:11434"),
-        ("https://example.org", "https://example.org:443"),
-    ],
-)
-def test_host_normalisation(given, expected):
-    assert normalise_host(given) == expected
 
 
 def test_ollama_host_environment_overrides_the_default(group, monkeypatch):

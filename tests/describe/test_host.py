@@ -20,7 +20,10 @@ from unifer_tray.describe.host import normalise_host
         ("[::]:8080", "http://[::1]:8080"),
         ("0.0.0.0", "http://127.0.0.1:11434"),
         ("localhost:11434", "http://localhost:11434"),
+        ("localhost:9999", "http://localhost:9999"),
+        ("http://[::1]:11434/", "http://[::1]:11434"),
         ("https://127.0.0.1", "https://127.0.0.1:443"),
+        ("https://example.org", "https://example.org:443"),
     ],
 )
 def test_ollama_host_forms(value, expected):

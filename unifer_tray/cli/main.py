@@ -91,7 +91,6 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
 
 
 def run_analyze(args: argparse.Namespace) -> int:
-    from ..formats import is_video
     from ..outcome import save_annotated, save_timeline, video_text
     from ..pipeline import analyze_paths, find_images, loaded
     from ..resources import sample_image
@@ -133,18 +132,16 @@ def run_analyze(args: argparse.Namespace) -> int:
         if from_stdin:
             data = sys.stdin.buffer.read()
             report(*loaded(setup).run(data, options, source="-"), Path("stdin"))
-        several = sum(1 for path in files if is_video(path)) > 1
         summaries: dict[Path, VideoSummary] = {}
         for read in analyze_paths(files, options, setup, jobs=args.jobs, keep_pixels=bool(args.annotate)):
             report(read.analysis, read.rgb, read.path)
             if read.video:
-                summary = summaries.setdefault(read.path, VideoSummary(str(read.path)))
-                summary.add(read.analysis)
-                if read.last and args.timeline:
-                    save_timeline(summary, _timeline_path(args.timeline, read.path, several))
+                summaries.setdefault(read.path, VideoSummary(str(read.path))).add(read.analysis)
             if read.last:
                 bar.update()
         writer.close()
+    for path, summary in summaries.items() if args.timeline else ():
+        save_timeline(summary, _timeline_path(args.timeline, path, several=len(summaries) > 1))
     if args.format == "text" and summaries and args.output is None:
         print("\n".join(video_text(summary) for summary in summaries.values()))
     return ExitCode.FAILED if failures else ExitCode.OK

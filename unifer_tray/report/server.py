@@ -194,7 +194,26 @@ class ReportServer:
         return report_id
 
     def link(self, report_id: str) -> str | None:
-        """A URL that opens the report once (None if it is gone): give it to the browser."""
+        """A URL that opens the report once (None if it is gone)."""
+        issued = self._issue(report_id)
+        return issued[1] if issued else None
+
+    def launcher(self, report_id: str) -> Path | None:
+        """A page (0600, in the private runtime folder) that sends the browser to a fresh link:
+        give the browser this file, never the link itself. None if the report is gone."""
+        issued = self._issue(report_id)
+        if issued is None:
+            return None
+        token, url = issued
+        folder = self._launcher_folder or private_runtime_folder()
+        page = folder / f"report-{secrets.token_hex(8)}.html"
+        write_private(page, LAUNCHER.format(url=escape(url)))
+        with self._lock:
+            self._launchers[token] = page
+        return page
+
+    def _issue(self, report_id: str) -> tuple[str, str] | None:
+        """A fresh one-time token for the report and its URL; None if the report is gone."""
         with self._lock:
             self._expire()
             report = self._reports.get(report_id)
@@ -202,20 +221,7 @@ class ReportServer:
                 return None
             token = secrets.token_urlsafe(24)
             report.links[token] = self._clock()
-        return f"http://127.0.0.1:{self._http.server_address[1]}/open/{token}"
-
-    def launcher(self, report_id: str) -> Path | None:
-        """A page (0600, in the private runtime folder) that sends the browser to a fresh link:
-        give the browser this file, never the link itself. None if the report is gone."""
-        url = self.link(report_id)
-        if url is None:
-            return None
-        folder = self._launcher_folder or private_runtime_folder()
-        page = folder / f"report-{secrets.token_hex(8)}.html"
-        write_private(page, LAUNCHER.format(url=escape(url)))
-        with self._lock:
-            self._launchers[url.rsplit("/", 1)[1]] = page
-        return page
+        return token, f"http://127.0.0.1:{self._http.server_address[1]}/open/{token}"
 
     def html(self, report_id: str) -> str | None:
         with self._lock:
@@ -252,13 +258,10 @@ class ReportServer:
         for report_id, report in list(self._reports.items()):
             if now - report.created > REPORT_TTL_SECONDS or (report.valid is not None and not report.valid()):
                 del self._reports[report_id]
-        live = {token for report in self._reports.values() for token, issued in report.links.items()}
+        issued = {token: at for report in self._reports.values() for token, at in report.links.items()}
         for token in list(self._launchers):
-            if token not in live or now - self._issued(token) > LINK_TTL_SECONDS:
+            if token not in issued or now - issued[token] > LINK_TTL_SECONDS:
                 self._forget_launcher(token)
-
-    def _issued(self, token: str) -> float:
-        return next(report.links[token] for report in self._reports.values() if token in report.links)
 
     def _forget_launcher(self, token: str) -> None:
         """The caller holds the lock."""
