@@ -59,6 +59,17 @@ def test_a_region_dragged_around_one_face_gives_one_face(screen_pipeline, data_d
     assert len(faces) == 1, [f.box for f in faces]
 
 
+@pytest.mark.parametrize("name", ["single_face.jpg", "0-f1-su-ph.jpg", "0-f15-hao-ph.jpg", "15-f13-anc-ph.jpg"])
+@pytest.mark.parametrize("scale", (0.6, 0.7))
+def test_a_crop_tighter_than_the_face_is_still_a_face(pipeline, data_dir, name, scale):
+    """Aligned crops of faces in films, or a region dragged inside a face: the face runs past every
+    edge. Before the tight-face rule (detector.TIGHT) none of these 0.6x crops was found."""
+    rgb = load_rgb(data_dir / name)
+    (face,) = pipeline.run(rgb)[0].faces
+    faces = pipeline.run(region(rgb, face.box, scale))[0].faces
+    assert len(faces) == 1, [f.box for f in faces]
+
+
 @pytest.mark.parametrize("scale", REGION_SCALES)
 def test_each_face_of_the_group_photo_dragged_alone_is_one_face(screen_pipeline, data_dir, scale):
     rgb = load_rgb(data_dir / "multi_face.jpg")
