@@ -23,7 +23,7 @@ def test_a_labelled_folder_is_scored_with_no_face_as_its_own_column(labelled, pi
     items, ignored = find_dataset(labelled)
     assert sorted(label for _, label in items) == ["happiness", "neutral"]
     assert any("contempt" in reason for reason in ignored)
-    result = evaluate((label, pipeline.run(path)[0]) for path, label in items)
+    result = evaluate((label, pipeline.run(path)[0], None) for path, label in items)
     assert result.scored == 2 and result.accuracy == 0.5
     assert [(truth, predicted) for _, truth, predicted in result.errors] == [("neutral", NO_FACE)]
     assert result.recall()["happiness"] == 1.0

@@ -1,11 +1,14 @@
 """Accuracy on a labelled folder: DIR/<label>/*.jpg -> accuracy, macro-F1, recall, confusion matrix.
 
 In an image with several faces the largest face is the one scored; an image with none counts as
-wrong ("no face") and is listed.
+wrong ("no face") and is listed. A ``labels.csv`` beside the label folders (a ``path`` column,
+relative to DIR, and any others, e.g. subject or film) lets the figures be split by one of its
+columns (``unifer eval --by subject``): a model can be right on average and wrong for one person.
 """
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +43,20 @@ def find_dataset(root: Path) -> tuple[list[tuple[Path, str]], list[str]]:
     return items, unknown
 
 
+def read_groups(root: Path, column: str) -> dict[Path, str]:
+    """Each image's value in `column` of root/labels.csv."""
+    table = root / "labels.csv"
+    try:
+        with table.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as exc:
+        raise DatasetError(f"--by needs {table} (a path column and a {column} column): {exc.strerror}") from None
+    if not rows or "path" not in rows[0] or column not in rows[0]:
+        found = ", ".join(rows[0]) if rows else "nothing"
+        raise DatasetError(f"{table} has no 'path' and '{column}' columns (it has: {found})")
+    return {(root / row["path"]).resolve(): row[column] for row in rows}
+
+
 NO_FACE = "no face"
 COLUMNS = (*LABELS, NO_FACE)
 
@@ -52,11 +69,16 @@ class Evaluation:
     no_face: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # path, truth, predicted (or "no face")
+    by: dict[str, list[int]] = field(default_factory=dict)  # group -> [right, scored]
 
-    def add(self, truth: str, analysis: Analysis) -> None:
+    def add(self, truth: str, analysis: Analysis, group: str | None = None) -> None:
         if analysis.error:
             self.failed.append((analysis.source, analysis.error))
             return
+        if group is not None:
+            tally = self.by.setdefault(group, [0, 0])
+            tally[0] += int(bool(analysis.faces) and analysis.faces[0].expression == truth)
+            tally[1] += 1
         if analysis.faces:  # the largest face is the labelled one
             predicted = LABELS.index(analysis.faces[0].expression)
         else:
@@ -110,6 +132,7 @@ class Evaluation:
             "accuracy_on_detected": self.accuracy_on_detected,
             "macro_f1": self.macro_f1,
             "recall": self.recall(),
+            "by": {group: {"images": n, "accuracy": right / n} for group, (right, n) in sorted(self.by.items())},
             "confusion": {
                 "rows": [LABELS[i] for i in self.present],
                 "columns": list(COLUMNS),
@@ -130,6 +153,14 @@ class Evaluation:
             "on images with a face",
             f"macro-F1: {self.macro_f1:.3f}",
             "recall per class: " + ", ".join(f"{k} {v:.1%}" for k, v in self.recall().items()),
+        ]
+        if self.by:
+            rates = [right / n for right, n in self.by.values()]
+            lines.append(
+                f"accuracy per group ({len(self.by)} groups; lowest {min(rates):.1%}, highest {max(rates):.1%}): "
+                + ", ".join(f"{group} {right / n:.1%} ({n})" for group, (right, n) in sorted(self.by.items()))
+            )
+        lines += [
             "",
             "confusion matrix (rows: truth, columns: predicted)",
         ]
@@ -144,11 +175,11 @@ class Evaluation:
         return "\n".join(lines)
 
 
-def evaluate(scored: Iterable[tuple[str, Analysis]]) -> Evaluation:
-    """The figures of (true label, analysis) pairs."""
+def evaluate(scored: Iterable[tuple[str, Analysis, str | None]]) -> Evaluation:
+    """The figures of (true label, analysis, group or None) triples."""
     result = Evaluation()
-    for truth, analysis in scored:
-        result.add(truth, analysis)
+    for truth, analysis, group in scored:
+        result.add(truth, analysis, group)
     return result
 
 

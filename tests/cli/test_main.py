@@ -293,3 +293,19 @@ def test_every_file_the_cli_writes_is_readable_by_the_user_alone(data_dir, label
     assert json.loads(existing.read_text())[0]["faces"]  # the old file was replaced, not appended to
     with Image.open(tmp_path / "a" / "single_face.png") as copy:
         assert copy.format == "PNG"
+
+
+def test_eval_by_a_column_of_labels_csv(labelled_set):
+    rows = ["path,subject"] + [
+        f"{label}/{name},{'posed' if name[0].isdigit() else 'other'}"
+        for label, names in EVAL_LAYOUT.items()
+        for name in names
+    ]
+    (labelled_set / "labels.csv").write_text("\n".join(rows) + "\n")
+    out = unifer("eval", labelled_set, "--by", "subject").stdout
+    # posed: the surprise and the smile are right, the anger reads sadness; other: 2 smiles of 3
+    assert "accuracy per group (2 groups; lowest 66.7%, highest 66.7%): other 66.7% (3), posed 66.7% (3)" in out
+    document = json.loads(unifer("eval", labelled_set, "--by", "subject", "--format", "json").stdout)
+    assert document["by"] == {"other": {"images": 3, "accuracy": 2 / 3}, "posed": {"images": 3, "accuracy": 2 / 3}}
+    missing = unifer("eval", labelled_set, "--by", "film")
+    assert missing.returncode == 2 and "no 'path' and 'film' columns (it has: path, subject)" in missing.stderr

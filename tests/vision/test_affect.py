@@ -38,11 +38,18 @@ def test_shipped_rule_has_its_provenance():
     assert 0 < open_below < closed_above < 1
 
 
-def test_sharp_faces_are_face_apis_reading_untouched():
-    anchor = log(dist(neutral=0.4, sadness=0.35))  # even a doubtful one
+def test_sharp_face_that_face_api_is_sure_of_is_its_reading_untouched():
+    anchor = log(dist(happiness=0.99999))
     assert pair_gate(anchor, SHARP, RULE)[0] == 0.0
     fused = fuse(anchor, log(dist(anger=0.9)), SHARP, RULE)
-    assert fused[0] == pytest.approx(dist(neutral=0.4, sadness=0.35))
+    assert LABELS[fused[0].argmax()] == "happiness"
+
+
+def test_sharp_doubtful_face_in_the_wild_is_decided_with_the_pair():
+    anchor = log(dist(neutral=0.4, sadness=0.35))
+    assert pair_gate(anchor, SHARP, RULE)[0] > 0.5
+    fused = fuse(anchor, log(dist(sadness=0.8)), SHARP, RULE)
+    assert LABELS[fused[0].argmax()] == "sadness"
 
 
 def test_small_face_that_face_api_is_sure_of_keeps_face_apis_label():
@@ -60,10 +67,13 @@ def test_small_doubtful_face_is_decided_with_the_pair():
     assert fused.sum() == pytest.approx(1.0)
 
 
-def test_gate_opens_gradually_with_resolution():
-    anchor = log(dist(neutral=0.5, sadness=0.3))
-    gates = [pair_gate(anchor, np.array([side]), RULE)[0] for side in (48.0, 88.0, 128.0)]
-    assert gates[0] == pytest.approx(1.0) and 0.3 < gates[1] < 0.7 and gates[2] == 0.0
+def test_the_gates_ramp_reaches_further_down_for_sharp_faces():
+    """Between doubt and confidence the pair counts less for a sharp face than for a small one,
+    and the weight moves smoothly with the face's size."""
+    anchor = log(dist(neutral=0.999))  # raw 0.999 is doubtful once calibrated
+    gates = [pair_gate(anchor, np.array([side]), RULE)[0] for side in (48.0, 88.0, 128.0, 400.0)]
+    assert gates[0] > gates[1] > gates[2] > 0
+    assert gates[2] == pytest.approx(gates[3])
 
 
 def test_intensity_levels():

@@ -153,10 +153,11 @@ def _timeline_path(requested: Path, video: Path, several: bool) -> Path:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    from ..evaluation import DatasetError, evaluate, find_dataset, plot_confusion
+    from ..evaluation import DatasetError, evaluate, find_dataset, plot_confusion, read_groups
 
     try:
         items, ignored = find_dataset(args.directory)
+        groups = read_groups(args.directory, args.by) if args.by else {}
     except DatasetError as exc:
         print(f"unifer eval: error: {exc}", file=sys.stderr)
         return ExitCode.USAGE
@@ -167,8 +168,9 @@ def run_eval(args: argparse.Namespace) -> int:
     reads = analyze_paths([path for path, _ in items], _options(args, _profile(args)), _setup(args), jobs=args.jobs)
     scored = []
     with _progress(len(items), "evaluating") as bar:
-        for (_, truth), read in zip(items, reads, strict=True):
-            scored.append((truth, read.analysis))
+        for (path, truth), read in zip(items, reads, strict=True):
+            group = groups.get(path.resolve(), "(not in labels.csv)") if args.by else None
+            scored.append((truth, read.analysis, group))
             bar.update()
     result = evaluate(scored)
     if args.format == "json":
@@ -329,6 +331,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument(
         "--format", choices=["text", "json"], default="text", help="json: every figure, the confusion matrix, errors"
+    )
+    evaluate.add_argument(
+        "--by",
+        metavar="COLUMN",
+        help="also give the accuracy per value of COLUMN of DIR/labels.csv (e.g. subject, film); "
+        "labels.csv needs a path column relative to DIR",
     )
     evaluate.set_defaults(handler=run_eval)
 

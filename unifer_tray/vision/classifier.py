@@ -1,18 +1,23 @@
-"""Expression classification: face-api's net in charge, the FER2013 pair consulted for small, doubtful faces.
+"""Expression classification: face-api's net in charge, the FER2013 pair consulted where it doubts.
 
 The rule (models/ADR-0001-expression-ensemble.md has the evidence; the numbers live in
 models/fusion.json with their provenance and are refitted by models/build/fit_fusion.py):
 
-    z_a = mean(log p_faceapi(crop), log p_faceapi(mirror)) / T(r)      T(r) = 1 + r (T48 - 1)
+    z_a = mean(log p_faceapi(crop), log p_faceapi(mirror)) / T(r)      T(r) = Ts + r (T48 - Ts)
     z_p = mean(mean(log p_minixception(crop), log p_minixception(mirror)), log p_human(crop)) / T_pair
-    p   = softmax(z_a + g z_p)
+    p   = softmax((z_a + g z_p) T(r) / S)            S = S0(r) + g (T(r) - S0(r)),  S0(r) = 1 + r (T48 - 1)
     r   = clip((128 - side) / (128 - 48), 0, 1)        how close the face is to FER2013's 48 px
-    g   = r * clip((c_hi - c) / (c_hi - c_lo), 0, 1)   c = face-api's confidence calibrated at 48 px
+    g   = clip((c_hi - c) / (c_hi - c_lo(r)), 0, 1)    c = face-api's confidence calibrated at 48 px
+    c_lo(r) = c_lo_sharp + r (c_lo - c_lo_sharp)
 
-So a sharp face (128 px and more) is face-api's reading, untouched; a small face that face-api
-reads with calibrated confidence above ``c_hi`` is face-api's too (posed 48 px crops: face-api is
-right and sure there); the pair joins only where face-api, once calibrated, expects to be less
-often right than the pair is on faces it has not seen.
+A face that face-api reads with calibrated confidence above ``c_hi`` is face-api's (posed faces:
+face-api is right and sure there); below it the pair joins, fully where face-api, calibrated,
+expects to be less often right than the pair is on faces it has not seen. Sharp faces in the wild
+(films, calls) get the pair's evidence too: fitted on them, the ramp reaches further down there.
+Ts sets how much face-api counts against the pair on sharp faces (fitted for accuracy). S only
+sets how sure the reading is shown, never its label: a face the pair does not join is shown at
+face-api's own scale (a clear smile stays a confident smile), a face it joins fully at the mix's
+(two doubtful nets do not make a sure reading); ADR-0001 says why not one log-loss scale.
 """
 
 from __future__ import annotations
@@ -38,9 +43,11 @@ class Fusion:
     """The fitted numbers of the rule above (models/fusion.json)."""
 
     anchor_temperature_48px: float
+    anchor_temperature_sharp: float
     pair_temperature: float
-    gate_confidence: tuple[float, float]  # (fully open at or below, closed at or above)
-    resolution_sides: tuple[float, float]  # (the pair counts fully at or below, not at all from) px
+    gate_confidence: tuple[float, float]  # at 48 px: (fully open at or below, closed at or above)
+    sharp_gate_open: float  # fully open at or below, for faces of resolution_sides[1] and more
+    resolution_sides: tuple[float, float]  # (48 px rule at or below, sharp rule from) px
 
 
 @cache
@@ -49,8 +56,10 @@ def fusion() -> Fusion:
         raw = json.loads((resources.files("unifer_tray.models") / "fusion.json").read_text(encoding="utf-8"))
         return Fusion(
             anchor_temperature_48px=float(raw["anchor_temperature_48px"]),
+            anchor_temperature_sharp=float(raw["anchor_temperature_sharp"]),
             pair_temperature=float(raw["pair_temperature"]),
             gate_confidence=(float(raw["gate_confidence"]["open"]), float(raw["gate_confidence"]["closed"])),
+            sharp_gate_open=float(raw["gate_confidence"]["open_sharp"]),
             resolution_sides=(float(raw["resolution_sides"]["full"]), float(raw["resolution_sides"]["none"])),
         )
     except (OSError, KeyError, TypeError, ValueError) as exc:
@@ -106,19 +115,25 @@ def low_resolution(face_sides: np.ndarray, rule: Fusion) -> np.ndarray:
 
 
 def pair_gate(anchor_log: np.ndarray, face_sides: np.ndarray, rule: Fusion) -> np.ndarray:
-    """Weight of the FER2013 pair per face: low resolution *and* doubt."""
+    """Weight of the FER2013 pair per face: how far face-api doubts, on a ramp that reaches
+    further down for sharp faces."""
     calibrated = softmax(anchor_log / rule.anchor_temperature_48px).max(axis=-1)
-    open_below, closed_above = rule.gate_confidence
-    doubt = np.clip((closed_above - calibrated) / (closed_above - open_below), 0.0, 1.0)
-    return low_resolution(face_sides, rule) * doubt
+    open_48, closed_above = rule.gate_confidence
+    open_below = rule.sharp_gate_open + low_resolution(face_sides, rule) * (open_48 - rule.sharp_gate_open)
+    return np.clip((closed_above - calibrated) / (closed_above - open_below), 0.0, 1.0)
 
 
 def fuse(anchor_log: np.ndarray, pair_log: np.ndarray, face_sides: np.ndarray, rule: Fusion) -> np.ndarray:
     """Probabilities from face-api's and the pair's log-probabilities (the pair's rows of faces
     the gate keeps closed are never read, so they may be left at zero)."""
-    temperature = 1.0 + low_resolution(face_sides, rule) * (rule.anchor_temperature_48px - 1.0)
+    r = low_resolution(face_sides, rule)
+    t48 = rule.anchor_temperature_48px
+    temperature = rule.anchor_temperature_sharp + r * (t48 - rule.anchor_temperature_sharp)
     gate = pair_gate(anchor_log, face_sides, rule)
-    return softmax(anchor_log / temperature[:, None] + gate[:, None] * pair_log / rule.pair_temperature)
+    alone = 1.0 + r * (t48 - 1.0)
+    output = alone + gate * (temperature - alone)
+    mix = anchor_log / temperature[:, None] + gate[:, None] * pair_log / rule.pair_temperature
+    return softmax(mix * (temperature / output)[:, None])
 
 
 class ExpressionEnsemble:
