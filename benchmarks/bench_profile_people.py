@@ -21,9 +21,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from bench_profile import change  # this folder is on sys.path when the script runs
 
 from unifer_tray.pipeline import analyze_images
-from unifer_tray.profile.calibration import FEATURE_FLOOR, PRIOR_STRENGTH, adapt, fit_bias
+from unifer_tray.profile.calibration import PRIOR_STRENGTH
 from unifer_tray.profile.features import log_probabilities
 from unifer_tray.result import LABELS
 
@@ -51,10 +52,7 @@ def person_changes(z, truth, person, shots: int, strength: float, rng) -> dict[s
         changes = []
         for _ in range(DRAWS):
             teach = np.concatenate([rng.choice(mine[truth[mine] == k], shots, replace=False) for k in taught_labels])
-            test = np.setdiff1d(mine, teach)
-            bias = fit_bias(z[teach], truth[teach], strength, FEATURE_FLOOR)
-            adapted = adapt(z[test], bias, FEATURE_FLOOR)
-            changes.append((adapted.argmax(1) == truth[test]).mean() - (z[test].argmax(1) == truth[test]).mean())
+            changes.append(change(z, truth, teach, np.setdiff1d(mine, teach), strength))
         out[who] = float(np.mean(changes)) * 100
     return out
 

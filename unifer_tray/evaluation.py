@@ -75,10 +75,6 @@ class Evaluation:
         if analysis.error:
             self.failed.append((analysis.source, analysis.error))
             return
-        if group is not None:
-            tally = self.by.setdefault(group, [0, 0])
-            tally[0] += int(bool(analysis.faces) and analysis.faces[0].expression == truth)
-            tally[1] += 1
         if analysis.faces:  # the largest face is the labelled one
             predicted = LABELS.index(analysis.faces[0].expression)
         else:
@@ -87,6 +83,10 @@ class Evaluation:
         if COLUMNS[predicted] != truth:
             self.errors.append((analysis.source, truth, COLUMNS[predicted]))
         self.confusion[LABELS.index(truth), predicted] += 1
+        if group is not None:
+            tally = self.by.setdefault(group, [0, 0])
+            tally[0] += int(COLUMNS[predicted] == truth)
+            tally[1] += 1
 
     @property
     def scored(self) -> int:

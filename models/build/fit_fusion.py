@@ -37,6 +37,7 @@ import csv
 import hashlib
 import json
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -140,13 +141,17 @@ def detected_outputs(analyzer: FaceAnalyzer, folder: Path) -> dict[str, np.ndarr
 
 
 def sharp_rule(rule: Fusion, gate_open: float, temperature: float) -> Fusion:
-    return Fusion(**{**rule.__dict__, "sharp_gate_open": gate_open, "anchor_temperature_sharp": temperature})
+    return replace(rule, sharp_gate_open=gate_open, anchor_temperature_sharp=temperature)
+
+
+def right_share(scores: np.ndarray, data: dict[str, np.ndarray], rows: np.ndarray) -> float:
+    """Share of `rows` read right; an image without a face found is wrong whatever its scores."""
+    return float(((scores.argmax(axis=1) == data["truth"][rows]) & data["found"][rows]).mean())
 
 
 def accuracy(sets: dict[str, dict[str, np.ndarray]], rule: Fusion, name: str, rows: np.ndarray) -> float:
     data = sets[name]
-    fused = fuse(data["anchor"][rows], data["pair"][rows], data["side"][rows], rule)
-    return float(((fused.argmax(axis=1) == data["truth"][rows]) & data["found"][rows]).mean())
+    return right_share(fuse(data["anchor"][rows], data["pair"][rows], data["side"][rows], rule), data, rows)
 
 
 def fit_sharp(sets: dict[str, dict[str, np.ndarray]], rule: Fusion) -> tuple[Fusion, dict[str, list[float]]]:
@@ -165,12 +170,8 @@ def fit_sharp(sets: dict[str, dict[str, np.ndarray]], rule: Fusion) -> tuple[Fus
         fitted = best({n: d["fold"] != fold for n, d in sets.items()})
         for name, data in sets.items():
             test = data["fold"] == fold
-            table.setdefault(f"{name}: face-api alone", []).append(
-                float(((data["anchor"][test].argmax(1) == data["truth"][test]) & data["found"][test]).mean())
-            )
-            table.setdefault(f"{name}: the pair alone", []).append(
-                float(((data["pair"][test].argmax(1) == data["truth"][test]) & data["found"][test]).mean())
-            )
+            table.setdefault(f"{name}: face-api alone", []).append(right_share(data["anchor"][test], data, test))
+            table.setdefault(f"{name}: the pair alone", []).append(right_share(data["pair"][test], data, test))
             table.setdefault(f"{name}: before (pair only below 128 px)", []).append(accuracy(sets, before, name, test))
             table.setdefault(f"{name}: fitted rule", []).append(accuracy(sets, fitted, name, test))
         print(f"  fold {fold}: open_sharp {fitted.sharp_gate_open}, T_sharp {fitted.anchor_temperature_sharp}")
@@ -209,12 +210,10 @@ def fit_48px(folder: Path) -> tuple[Fusion, dict[str, list[float]]]:
             log_loss(anchor[test] / rule.anchor_temperature_48px, truth[test])
         )
     print(f"per fold: T48 {[f.anchor_temperature_48px for f in fits]}, T_pair {[f.pair_temperature for f in fits]}")
-    final = Fusion(
-        **{
-            **fits[0].__dict__,
-            "anchor_temperature_48px": round(float(np.mean([f.anchor_temperature_48px for f in fits])), 2),
-            "pair_temperature": round(float(np.mean([f.pair_temperature for f in fits])), 2),
-        }
+    final = replace(
+        fits[0],
+        anchor_temperature_48px=round(float(np.mean([f.anchor_temperature_48px for f in fits])), 2),
+        pair_temperature=round(float(np.mean([f.pair_temperature for f in fits])), 2),
     )
     return final, rows
 

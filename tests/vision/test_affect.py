@@ -38,11 +38,12 @@ def test_shipped_rule_has_its_provenance():
     assert 0 < open_below < closed_above < 1
 
 
-def test_sharp_face_that_face_api_is_sure_of_is_its_reading_untouched():
-    anchor = log(dist(happiness=0.99999))
-    assert pair_gate(anchor, SHARP, RULE)[0] == 0.0
-    fused = fuse(anchor, log(dist(anger=0.9)), SHARP, RULE)
-    assert LABELS[fused[0].argmax()] == "happiness"
+@pytest.mark.parametrize(("sides", "sure", "pair_says"), [(SHARP, "happiness", "anger"), (SMALL, "surprise", "fear")])
+def test_a_face_that_face_api_is_sure_of_keeps_face_apis_label(sides, sure, pair_says):
+    anchor = log(dist(**{sure: 0.99999}))
+    assert pair_gate(anchor, sides, RULE)[0] == 0.0
+    fused = fuse(anchor, log(dist(**{pair_says: 0.9})), sides, RULE)
+    assert LABELS[fused[0].argmax()] == sure
 
 
 def test_sharp_doubtful_face_in_the_wild_is_decided_with_the_pair():
@@ -50,13 +51,6 @@ def test_sharp_doubtful_face_in_the_wild_is_decided_with_the_pair():
     assert pair_gate(anchor, SHARP, RULE)[0] > 0.5
     fused = fuse(anchor, log(dist(sadness=0.8)), SHARP, RULE)
     assert LABELS[fused[0].argmax()] == "sadness"
-
-
-def test_small_face_that_face_api_is_sure_of_keeps_face_apis_label():
-    anchor = log(dist(surprise=0.99999))
-    assert pair_gate(anchor, SMALL, RULE)[0] == 0.0
-    fused = fuse(anchor, log(dist(fear=0.9)), SMALL, RULE)
-    assert LABELS[fused[0].argmax()] == "surprise"
 
 
 def test_small_doubtful_face_is_decided_with_the_pair():
