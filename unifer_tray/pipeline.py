@@ -29,7 +29,7 @@ from .config import OllamaConfig
 from .formats import is_video
 from .imaging import ImageError, collect_images, from_array, load_rgb, to_rgb
 from .result import Analysis
-from .vision import DetectorSettings, FaceAnalyzer, ModelError
+from .vision import DetectorSettings, FaceAnalyzer, Geometry, ModelError
 from .vision.detector import SCREEN_SETTINGS
 
 if TYPE_CHECKING:  # the describe layer (ollama, httpx, pydantic) loads only when it is used
@@ -57,6 +57,7 @@ __all__ = [
     "analyze_images",
     "analyze_paths",
     "find_images",
+    "geometry_option",
     "load_profile",
 ]
 
@@ -70,6 +71,13 @@ class Options:
     profile: Calibration | None = None  # read the faces with this expression profile
     fps: float = 2.0  # videos: frames per second of video time (0: every frame)
     smooth: float = 0.0  # videos: labels smoothed over this many seconds
+    geometry: Geometry = None  # "pose": head pose, eye and mouth openness; "mesh": the points too
+
+
+def geometry_option(geometry: bool, landmarks: bool) -> Geometry:
+    """The shells' two switches (`--geometry`, `--landmarks`) as one option; the mesh implies
+    the rest."""
+    return "mesh" if landmarks else "pose" if geometry else None
 
 
 @dataclass(frozen=True)
@@ -173,7 +181,7 @@ class Pipeline:
         on the personal reading), then the description. `follow`: the boxes of the previous
         frame to look at again instead of a whole detection (FrameStream)."""
         loaded = time.perf_counter()
-        faces, timings = self.analyzer.analyze(rgb, whole=options.whole, follow=follow)
+        faces, timings = self.analyzer.analyze(rgb, whole=options.whole, follow=follow, geometry=options.geometry)
         timings = {"load": (loaded - start) * 1000, **timings}
         analysis = Analysis(source=source, width=int(rgb.shape[1]), height=int(rgb.shape[0]), faces=faces)
         if options.profile is not None:
@@ -320,6 +328,8 @@ def analyze_image(
     describe: bool = False,
     raise_on_error: bool = False,
     profile: str | None = None,
+    geometry: bool = False,
+    landmarks: bool = False,
 ) -> Analysis:
     """Analyse one image: a path, encoded bytes, a PIL image or a numpy array.
 
@@ -327,14 +337,20 @@ def analyze_image(
     many files goes on; `raise_on_error=True` raises ImageError instead. `describe` asks the
     local vision model configured for `unifer` (see `unifer config`). `profile`: read the faces
     with that expression profile (`unifer profile`); raises profile.ProfileError if it cannot be
-    used."""
+    used. `geometry`: add each face's head pose and eye and mouth openness; `landmarks`: and its
+    468 mesh points (README, "Face geometry")."""
     ollama = None
     if describe:
         from .config import load_config
 
         ollama = load_config().ollama
     pipeline = loaded(Setup(min_face=min_face, ollama=ollama))
-    options = Options(whole=whole, bgr=bgr, profile=load_profile(profile) if profile else None)
+    options = Options(
+        whole=whole,
+        bgr=bgr,
+        profile=load_profile(profile) if profile else None,
+        geometry=geometry_option(geometry, landmarks),
+    )
     analysis = pipeline.run(image, options, source=source)[0]
     if raise_on_error and analysis.error:
         raise ImageError(f"{analysis.source}: {analysis.error}")
@@ -362,11 +378,16 @@ def analyze_images(
     whole: bool = False,
     min_face: float | None = None,
     profile: str | None = None,
+    geometry: bool = False,
+    landmarks: bool = False,
 ) -> Iterator[Analysis]:
     """Analyse many images over `jobs` processes (default: one per core), in input order.
 
-    Each process loads the models once; a failure is that image's `.error`, the rest go on."""
-    options = Options(whole=whole, profile=load_profile(profile) if profile else None)
+    Each process loads the models once; a failure is that image's `.error`, the rest go on.
+    The options are `analyze_image`'s."""
+    options = Options(
+        whole=whole, profile=load_profile(profile) if profile else None, geometry=geometry_option(geometry, landmarks)
+    )
     setup = Setup(min_face=min_face)
     for analysis, _ in _images(list(images), options, setup, jobs or os.cpu_count() or 1, keep_pixels=False):
         yield analysis

@@ -63,6 +63,15 @@ RECORD_FIELDS: tuple[str, ...] = (
 )
 # Added after RECORD_FIELDS only for analyses read with an expression profile.
 PROFILE_FIELDS: tuple[str, ...] = ("profile", "base_expression", "base_confidence")
+# Added (after those) only for analyses asked for face geometry (`--geometry`).
+GEOMETRY_FIELDS: tuple[str, ...] = ("yaw", "pitch", "roll", "eye_open_left", "eye_open_right", "mouth_open")
+# Face fields present in JSON only when asked for: the geometry, and the mesh with it.
+OPTIONAL_FACE_FIELDS: tuple[str, ...] = ("head_pose", "eyes_open", "mouth_open", "mesh")
+
+
+def record_fields(*, profile: bool = False, geometry: bool = False) -> tuple[str, ...]:
+    """The CSV columns (and DataFrame columns) for analyses read with these options."""
+    return RECORD_FIELDS + (PROFILE_FIELDS if profile else ()) + (GEOMETRY_FIELDS if geometry else ())
 
 
 def top_label(scores: dict[str, float]) -> str:
@@ -97,6 +106,13 @@ class Face:
     # `probabilities` and the fields derived from them are the profile's (absent without one).
     base_expression: str | None = None
     base_probabilities: dict[str, float] | None = None
+    # Face geometry (`--geometry`; absent without it), conventions in vision/geometry.py and the
+    # README: yaw, pitch, roll in degrees; eyes (the person's left and right) and mouth 0 closed
+    # .. 1 open; `mesh` (`--landmarks`): 468 points [x, y, z] in image pixels.
+    head_pose: dict[str, float] | None = None
+    eyes_open: dict[str, float] | None = None
+    mouth_open: float | None = None
+    mesh: list[list[float]] | None = None
 
     @property
     def base_confidence(self) -> float | None:
@@ -151,7 +167,15 @@ class Analysis:
             del document["profile"]
             for face in document["faces"]:
                 del face["base_expression"], face["base_probabilities"]
+        for face in document["faces"]:
+            for name in OPTIONAL_FACE_FIELDS:
+                if face[name] is None:
+                    del face[name]
         return document
+
+    @property
+    def has_geometry(self) -> bool:
+        return any(face.head_pose is not None for face in self.faces)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Analysis:
@@ -176,7 +200,7 @@ class Analysis:
     def to_records(self) -> list[dict[str, Any]]:
         """Flat rows, one per face (RECORD_FIELDS, and PROFILE_FIELDS when read with a profile;
         None where a field does not apply)."""
-        base: dict[str, Any] = dict.fromkeys(RECORD_FIELDS + (PROFILE_FIELDS if self.profile else ()))
+        base: dict[str, Any] = dict.fromkeys(record_fields(profile=bool(self.profile), geometry=self.has_geometry))
         base |= {"source": self.source, "width": self.width, "height": self.height, "error": self.error}
         base |= {"frame": self.frame, "time_s": self.time_s}
         if self.description:
@@ -208,6 +232,12 @@ class Analysis:
                     "base_expression": face.base_expression,
                     "base_confidence": face.base_confidence,
                 }
+            if face.head_pose is not None and face.eyes_open is not None:
+                row |= face.head_pose | {
+                    "eye_open_left": face.eyes_open["left"],
+                    "eye_open_right": face.eyes_open["right"],
+                    "mouth_open": face.mouth_open,
+                }
             rows.append(row | {f"p_{label}": face.probabilities[label] for label in LABELS})
         return rows or [base]
 
@@ -223,7 +253,7 @@ def records_dataframe(analyses: Iterable[Analysis]) -> Any:
     except ImportError:
         raise ImportError("to_dataframe() needs pandas: pip install pandas") from None
     analyses = list(analyses)
-    columns = RECORD_FIELDS + (PROFILE_FIELDS if any(a.profile for a in analyses) else ())
+    columns = record_fields(profile=any(a.profile for a in analyses), geometry=any(a.has_geometry for a in analyses))
     return pandas.DataFrame([row for analysis in analyses for row in analysis.to_records()], columns=columns)
 
 

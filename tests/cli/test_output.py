@@ -10,7 +10,7 @@ import pytest
 
 from unifer_tray.cli.output import WRITERS
 from unifer_tray.outcome import text_lines
-from unifer_tray.result import PROFILE_FIELDS, RECORD_FIELDS, Analysis
+from unifer_tray.result import GEOMETRY_FIELDS, PROFILE_FIELDS, RECORD_FIELDS, Analysis, record_fields
 
 
 @pytest.fixture(scope="module")
@@ -19,9 +19,9 @@ def results(pipeline, data_dir):
     return [good, Analysis.from_error("broken.jpg", "not an image")]
 
 
-def written(name: str, results: list[Analysis], profile: bool = False) -> str:
+def written(name: str, results: list[Analysis], columns: tuple[str, ...] = RECORD_FIELDS) -> str:
     stream = io.StringIO()
-    writer = WRITERS[name](stream, profile)
+    writer = WRITERS[name](stream, columns)
     for analysis in results:
         writer.write(analysis)
     writer.close()
@@ -38,8 +38,10 @@ def test_json_is_one_array_and_jsonl_one_line_each(results):
     assert [json.loads(line)["error"] for line in lines] == [None, "not an image"]
 
 
-def test_csv_has_a_row_per_face_and_profile_columns_only_when_asked(results):
+def test_csv_has_a_row_per_face_and_profile_or_geometry_columns_only_when_asked(results):
     rows = list(csv.DictReader(io.StringIO(written("csv", results))))
     assert len(rows) == 5 + 1 and list(rows[0]) == list(RECORD_FIELDS)
-    with_profile = next(csv.reader(io.StringIO(written("csv", results, profile=True))))
+    with_profile = next(csv.reader(io.StringIO(written("csv", results, record_fields(profile=True)))))
     assert with_profile == [*RECORD_FIELDS, *PROFILE_FIELDS]
+    with_geometry = next(csv.reader(io.StringIO(written("csv", results, record_fields(geometry=True)))))
+    assert with_geometry == [*RECORD_FIELDS, *GEOMETRY_FIELDS]

@@ -41,10 +41,14 @@ def _setup(args: argparse.Namespace) -> Setup:
 
 
 def _options(args: argparse.Namespace, profile: Calibration | None) -> Options:
-    from ..pipeline import Options
+    from ..pipeline import Options, geometry_option
 
     return Options(
-        whole=args.faces == "whole", profile=profile, fps=getattr(args, "fps", 2.0), smooth=getattr(args, "smooth", 0.0)
+        whole=args.faces == "whole",
+        profile=profile,
+        fps=getattr(args, "fps", 2.0),
+        smooth=getattr(args, "smooth", 0.0),
+        geometry=geometry_option(getattr(args, "geometry", False), getattr(args, "landmarks", False)),
     )
 
 
@@ -94,7 +98,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     from ..outcome import save_annotated, save_timeline, video_text
     from ..pipeline import analyze_paths, find_images, loaded
     from ..resources import sample_image
-    from ..result import Analysis
+    from ..result import Analysis, record_fields
     from ..video.timeline import VideoSummary
     from .output import WRITERS
 
@@ -113,7 +117,9 @@ def run_analyze(args: argparse.Namespace) -> int:
     failures = 0
     target = open_private(args.output, newline="") if args.output else nullcontext(sys.stdout)
     with target as stream, _progress(len(files), "analysing") as bar:
-        writer = WRITERS[args.format](stream, profile is not None)
+        writer = WRITERS[args.format](
+            stream, record_fields(profile=profile is not None, geometry=args.geometry or args.landmarks)
+        )
 
         def report(analysis: Analysis, rgb: np.ndarray | None, image: Path) -> None:
             nonlocal failures
@@ -318,6 +324,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument(
         "--timeline", type=Path, metavar="PNG", help="videos: draw each person's expressions over time to PNG"
+    )
+    analyze.add_argument(
+        "--geometry",
+        action="store_true",
+        help="add each face's head pose (yaw, pitch, roll) and eye and mouth openness (about 5 ms a face)",
+    )
+    analyze.add_argument(
+        "--landmarks",
+        action="store_true",
+        help="add each face's 468 mesh points [x, y, z] in image pixels (JSON: `mesh`; implies --geometry)",
     )
     analyze.set_defaults(handler=run_analyze)
 

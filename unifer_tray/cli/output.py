@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Protocol, TextIO
 
 from ..outcome import text_lines
-from ..result import PROFILE_FIELDS, RECORD_FIELDS, Analysis
+from ..result import RECORD_FIELDS, Analysis
 
 
 class Writer(Protocol):
@@ -19,7 +19,7 @@ class Writer(Protocol):
 
 
 class TextWriter:
-    def __init__(self, stream: TextIO, profile: bool = False):
+    def __init__(self, stream: TextIO, columns: tuple[str, ...] = RECORD_FIELDS):
         self.stream = stream
 
     def write(self, analysis: Analysis) -> None:
@@ -31,7 +31,7 @@ class TextWriter:
 
 
 class JsonLinesWriter:
-    def __init__(self, stream: TextIO, profile: bool = False):
+    def __init__(self, stream: TextIO, columns: tuple[str, ...] = RECORD_FIELDS):
         self.stream = stream
 
     def write(self, analysis: Analysis) -> None:
@@ -45,7 +45,7 @@ class JsonLinesWriter:
 class JsonWriter:
     """One JSON array; written at the end, since an array cannot be closed before then."""
 
-    def __init__(self, stream: TextIO, profile: bool = False):
+    def __init__(self, stream: TextIO, columns: tuple[str, ...] = RECORD_FIELDS):
         self.stream = stream
         self.items: list[dict] = []
 
@@ -60,11 +60,11 @@ class JsonWriter:
 
 class CsvWriter:
     """One row per face; an image without faces (or that failed) gets one row with empty face
-    fields. `profile`: read with an expression profile, so its columns are there."""
+    fields. `columns`: result.record_fields() for the options the run was read with."""
 
-    def __init__(self, stream: TextIO, profile: bool = False):
+    def __init__(self, stream: TextIO, columns: tuple[str, ...] = RECORD_FIELDS):
         self.stream = stream
-        self.writer = csv.DictWriter(stream, fieldnames=RECORD_FIELDS + (PROFILE_FIELDS if profile else ()))
+        self.writer = csv.DictWriter(stream, fieldnames=columns)
         self.writer.writeheader()
 
     def write(self, analysis: Analysis) -> None:
@@ -76,7 +76,7 @@ class CsvWriter:
         self.stream.flush()
 
 
-WRITERS: dict[str, Callable[[TextIO, bool], Writer]] = {
+WRITERS: dict[str, Callable[[TextIO, tuple[str, ...]], Writer]] = {
     "text": TextWriter,
     "json": JsonWriter,
     "jsonl": JsonLinesWriter,

@@ -31,6 +31,15 @@ def profile_note(face: Face) -> str | None:
     return f"{general} · yours: {face.expression} {face.confidence:.0%}"
 
 
+def geometry_note(face: Face) -> str | None:
+    """ "head yaw -12°, pitch +3°, roll +2°; eyes open 0.74 (left) 0.71 (right); mouth open 0.05"."""
+    if face.head_pose is None or face.eyes_open is None:
+        return None
+    pose = ", ".join(f"{axis} {angle:+.0f}°" for axis, angle in face.head_pose.items())
+    eyes = f"eyes open {face.eyes_open['left']:.2f} (left) {face.eyes_open['right']:.2f} (right)"
+    return f"head {pose}; {eyes}; mouth open {face.mouth_open:.2f}"
+
+
 def notification_title(analysis: Analysis) -> str:
     """ "Happiness 87% · 2 faces" (the largest face's reading)."""
     if analysis.error:
@@ -89,7 +98,7 @@ def analysis_lines(analysis: Analysis) -> str:
             f"  {who} {face.expression} {face.confidence:.0%} ({face.intensity} intensity{compound})"
             f"{runner_up}; valence {face.valence:+.2f}, arousal {face.arousal:+.2f}; box {face.box}"
         )
-        lines += [f"     {note}" for note in (disagreement(face), profile_note(face)) if note]
+        lines += [f"     {note}" for note in (disagreement(face), profile_note(face), geometry_note(face)) if note]
         if face.cues:
             lines.append(f"     cues: {', '.join(face.cues)}")
     description = analysis.description

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 
 from ..result import LABELS, Analysis, Face, top_label
+from .blinks import MIN_FPS, blink_times, countable
 
 
 class Smoother:
@@ -39,6 +40,8 @@ class TrackSummary:
     labels: Counter[str] = field(default_factory=Counter)
     peaks: dict[str, tuple[float, float]] = field(default_factory=dict)  # label -> (probability, time)
     series: list[tuple[float, dict[str, float], float, float]] = field(default_factory=list)  # t, p, valence, arousal
+    # With --geometry: t, head pose (yaw, pitch, roll), eyes' mean openness, mouth openness
+    geometry: list[tuple[float, dict[str, float], float, float]] = field(default_factory=list)
 
     def add(self, face: Face, time_s: float) -> None:
         if not self.samples:
@@ -50,6 +53,23 @@ class TrackSummary:
             if probability > self.peaks.get(label, (-1.0, 0.0))[0]:
                 self.peaks[label] = (probability, time_s)
         self.series.append((time_s, face.probabilities, face.valence, face.arousal))
+        if face.head_pose is not None and face.eyes_open is not None and face.mouth_open is not None:
+            eyes = (face.eyes_open["left"] + face.eyes_open["right"]) / 2
+            self.geometry.append((time_s, face.head_pose, eyes, face.mouth_open))
+
+    def blinks(self) -> list[float] | None:
+        """When each blink started; None if the frames were too far apart to tell."""
+        times = [t for t, _, _, _ in self.geometry]
+        if not countable(times):
+            return None
+        return blink_times(times, [eyes for _, _, eyes, _ in self.geometry])
+
+    def blink_text(self) -> str:
+        blinks = self.blinks()
+        if blinks is None:
+            return f"blinks not counted (analyse at least {MIN_FPS:.0f} frames a second: --fps 0 for every frame)"
+        span = self.geometry[-1][0] - self.geometry[0][0]
+        return f"{len(blinks)} blink(s), {len(blinks) / span * 60:.0f} per minute"
 
     def text(self) -> str:
         shares = ", ".join(f"{label} {count / self.samples:.0%}" for label, count in self.labels.most_common())
@@ -59,7 +79,8 @@ class TrackSummary:
             if label != "neutral" and p >= 0.5
         )
         line = f"  track {self.track}: {self.samples} samples, {self.first_s:.1f}-{self.last_s:.1f} s; {shares}"
-        return line + (f"; peaks: {peaks}" if peaks else "")
+        line += f"; peaks: {peaks}" if peaks else ""
+        return line + (f"; {self.blink_text()}" if self.geometry else "")
 
 
 class VideoSummary:
