@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from unifer_tray.result import RECORD_FIELDS
+from unifer_tray.result import GEOMETRY_FIELDS, RECORD_FIELDS
 
 UNIFER = [str(Path(sys.executable).with_name("unifer"))]
 
@@ -120,6 +120,21 @@ def test_csv_output_to_file(data_dir, tmp_path):
     assert list(rows[0]) == list(RECORD_FIELDS)
     assert len(rows) == 6  # five faces, plus one row for the image without a face
     assert rows[-1]["face"] == "" and rows[-1]["error"] == ""
+
+
+def test_geometry_and_landmarks_on_the_command_line(data_dir):
+    rows = list(
+        csv.DictReader(
+            io.StringIO(unifer("analyze", data_dir / "multi_face.jpg", "--geometry", "--format", "csv").stdout)
+        )
+    )
+    assert list(rows[0]) == [*RECORD_FIELDS, *GEOMETRY_FIELDS] and len(rows) == 5
+    assert all(-90 < float(row["yaw"]) < 90 and 0 <= float(row["mouth_open"]) <= 1 for row in rows)
+    (document,) = json.loads(unifer("analyze", data_dir / "single_face.jpg", "--landmarks", "--format", "json").stdout)
+    (face,) = document["faces"]
+    assert len(face["mesh"]) == 468 and len(face["mesh"][0]) == 3 and set(face["eyes_open"]) == {"left", "right"}
+    text = unifer("analyze", data_dir / "single_face.jpg", "--geometry").stdout
+    assert "head yaw" in text and "mouth open" in text
 
 
 def test_annotate_writes_copies(data_dir, tmp_path):
