@@ -38,3 +38,18 @@ def test_crowded_labels_fall_back_to_numbers():
     sizes = [[(200, 20), (14, 20)], [(200, 20), (14, 20)]]
     spots = place_labels(boxes, sizes, (120, 100))
     assert [spot[2] - spot[0] for spot in spots] == [14, 14]
+
+
+def test_the_mesh_and_the_heads_direction_are_drawn_only_when_the_analysis_has_them(pipeline, data_dir):
+    import numpy as np
+
+    from unifer_tray.outcome import annotated
+    from unifer_tray.pipeline import Options
+    from unifer_tray.report.annotate import MESH_COLOUR
+
+    def mesh_pixels(geometry):
+        analysis, rgb = pipeline.run(data_dir / "single_face.jpg", Options(geometry=geometry))
+        pixels = np.asarray(annotated(rgb, analysis))
+        return int((pixels == MESH_COLOUR).all(axis=2).sum())
+
+    assert mesh_pixels(None) == 0 and mesh_pixels("pose") == 0 and mesh_pixels("mesh") > 1000

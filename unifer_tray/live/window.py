@@ -6,6 +6,7 @@ import sys
 import threading
 import time
 import tkinter as tk
+from dataclasses import replace
 from itertools import count
 from pathlib import Path
 from tkinter import filedialog
@@ -88,11 +89,20 @@ def main() -> int:
             saved_note.set(f"saved {Path(target).name} and {png.name}")
             print(f"live view: timeline saved to {target}", flush=True)
 
+    show_mesh = tk.BooleanVar(value=False)
+
+    def toggle_mesh(_event: object = None) -> None:
+        if _event is not None:  # the key, not the check box (which sets the value itself)
+            show_mesh.set(not show_mesh.get())
+        stream.options = replace(stream.options, geometry="mesh" if show_mesh.get() else None)
+
+    tk.Checkbutton(bar, text="Face mesh and pose (M)", variable=show_mesh, command=toggle_mesh).pack(side="right")
     tk.Button(bar, text="Save timeline (Ctrl+S)", command=save).pack(side="right")
     tk.Button(bar, text="Close (Esc)", command=close).pack(side="right")
     tk.Label(root, textvariable=saved_note, anchor="w").pack(fill="x")
     root.bind("<Escape>", close)
     root.bind("<Control-s>", save)
+    root.bind("<m>", toggle_mesh)
     root.protocol("WM_DELETE_WINDOW", close)
     shown: dict[str, ImageTk.PhotoImage] = {}
 
@@ -113,6 +123,9 @@ def main() -> int:
             picture.configure(image=shown["photo"], width=image.width, height=image.height)
             median = latency[len(latency) // 2] if latency else 0.0
             faces = ", ".join(f"{f.expression} {f.confidence:.0%}" for f in analysis.faces[:3]) or "no face"
+            pose = analysis.faces[0].head_pose if analysis.faces else None
+            if pose:
+                faces += " · head " + ", ".join(f"{axis} {angle:+.0f}°" for axis, angle in pose.items())
             status.configure(
                 text=f"{state.frames_per_second():.0f} frames/s · {median:.0f} ms behind · {faces}{profile_note}"
             )

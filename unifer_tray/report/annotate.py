@@ -1,4 +1,5 @@
-"""Draw boxes, eye keypoints and labels onto a copy of the analysed image.
+"""Draw boxes, eye keypoints and labels onto a copy of the analysed image, and the face mesh
+with the head's direction where the analysis has them (`--landmarks`, the live view's mesh).
 
 Labels are placed where they collide with no other label and no other face's box (above the
 box, below it, inside its top edge, or shifted to fit the picture); where a full caption fits
@@ -13,6 +14,8 @@ from PIL import Image, ImageDraw, ImageFont
 from ..result import Analysis, Face
 
 BOX_COLOUR = (255, 196, 0)
+MESH_COLOUR = (0, 220, 255)
+NOSE_TIP = 1  # mesh index the head's direction is drawn from
 TEXT_COLOUR = (0, 0, 0)
 Rect = tuple[int, int, int, int]  # left, top, right, bottom
 
@@ -73,8 +76,23 @@ def annotate(rgb: np.ndarray, analysis: Analysis) -> Image.Image:
         draw.rectangle(box, outline=BOX_COLOUR, width=line)
         for px, py in face.landmarks[:2]:
             draw.ellipse([px - line, py - line, px + line, py + line], fill=BOX_COLOUR)
+        if face.mesh:
+            _draw_mesh(draw, face, box[2] - box[0], line)
         text = options[0] if spot[2] - spot[0] >= size(options[0])[0] else options[1]
         draw.rectangle(spot, fill=BOX_COLOUR)
         top_offset = draw.textbbox((0, 0), text, font=font)[1]
         draw.text((spot[0] + line, spot[1] + line - top_offset), text, fill=TEXT_COLOUR, font=font)
     return image
+
+
+def _draw_mesh(draw: ImageDraw.ImageDraw, face: Face, side: int, line: int) -> None:
+    """The mesh as dots, and a line from the nose tip the way the head points (half the box
+    long when the head is turned 90 degrees)."""
+    dot = max(1, line // 2)
+    for x, y, _ in face.mesh or []:
+        draw.ellipse([x - dot, y - dot, x + dot, y + dot], fill=MESH_COLOUR)
+    if face.head_pose and face.mesh:
+        x, y, _ = face.mesh[NOSE_TIP]
+        yaw, pitch = np.radians(face.head_pose["yaw"]), np.radians(face.head_pose["pitch"])
+        end = (x + np.sin(yaw) * side / 2, y - np.sin(pitch) * side / 2)
+        draw.line([(x, y), end], fill=MESH_COLOUR, width=line)
