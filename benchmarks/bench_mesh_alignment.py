@@ -18,6 +18,7 @@ import csv
 import statistics
 from collections import defaultdict
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -66,9 +67,7 @@ def main() -> None:
                 crop = aligned_crop(rgb, mesh_eyes(detection, mesh), ensemble.margin)
                 correct_mesh = LABELS[int(np.argmax(ensemble.classify(crop[None], side)[0]))] == row["label"]
                 yaw = abs(measure(mesh).head_pose["yaw"])
-                by_yaw[next(low for low, high in zip(YAW_BINS, YAW_BINS[1:], strict=False) if yaw < high)].append(
-                    correct_eyes
-                )
+                by_yaw[next(low for low, high in pairwise(YAW_BINS) if yaw < high)].append(correct_eyes)
             right["eyes"][row["fold"]].append(correct_eyes)
             right["mesh"][row["fold"]].append(correct_mesh)
         print(f"{folder.name}: no mesh on {no_mesh} faces (today's crop kept there)")
@@ -79,9 +78,7 @@ def main() -> None:
                 f"  {name:4} alignment: {overall:.1f} % (folds: mean {statistics.mean(per_fold):.1f}, "
                 f"sd {statistics.stdev(per_fold):.1f})"
             )
-        gains = [
-            100 * (np.mean(right["mesh"][fold]) - np.mean(right["eyes"][fold])) for fold in sorted(right["eyes"])
-        ]
+        gains = [100 * (np.mean(right["mesh"][fold]) - np.mean(right["eyes"][fold])) for fold in sorted(right["eyes"])]
         print("  mesh - eyes per fold: " + ", ".join(f"{gain:+.1f}" for gain in gains))
         for low in sorted(by_yaw):
             high = YAW_BINS[YAW_BINS.index(low) + 1]
