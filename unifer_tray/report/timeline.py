@@ -35,7 +35,7 @@ def draw_timeline(summary: VideoSummary, path: Path) -> None:
     def x_of(time_s: float) -> float:
         return MARGIN + (time_s - span_start) / span * plot_width
 
-    top = 40
+    top: float = 40
     for track in tracks:
         draw.text((MARGIN, top), f"track {track.track}", fill="black", font=font)
         panel_top = top + 20
