@@ -1,7 +1,8 @@
 """Re-create the README's screenshots on a headless desktop (Xvfb, dunst, trayer).
 
-usage: python docs/screenshots/make_screenshots.py [teach]   (needs scripts/install-desktop-test-deps.sh;
-the report shot also needs Debian's `chromium`; `teach` makes only the teach session's shot)
+usage: python docs/screenshots/make_screenshots.py [teach|geometry]   (needs scripts/install-desktop-test-deps.sh;
+the report shot also needs Debian's `chromium`; `teach` makes only the teach session's shot,
+`geometry` only the face-geometry pictures, which need no desktop)
 """
 
 from __future__ import annotations
@@ -142,5 +143,20 @@ def teach() -> None:
         session.wait(15)
 
 
+def geometry() -> None:
+    """The mesh drawn by `--landmarks --annotate`, and a timeline with `--geometry`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        unifer = [str(BIN / "unifer"), "analyze"]
+        subprocess.run([*unifer, str(PHOTO), "--landmarks", "--annotate", tmp], check=True, capture_output=True)
+        Image.open(Path(tmp) / f"{PHOTO.stem}.png").convert("RGB").crop((180, 40, 820, 480)).save(
+            OUT / "mesh.jpg", quality=85
+        )
+        clip = ROOT / "tests" / "data" / "single_face.mp4"
+        timeline = Path(tmp) / "timeline.png"
+        subprocess.run([*unifer, str(clip), "--fps", "0", "--geometry", "--timeline", str(timeline)], check=True)
+        Image.open(timeline).convert("RGB").save(OUT / "timeline-geometry.png", optimize=True)
+    print("wrote", OUT / "mesh.jpg", OUT / "timeline-geometry.png")
+
+
 if __name__ == "__main__":
-    teach() if sys.argv[1:] == ["teach"] else main()
+    {"teach": teach, "geometry": geometry}.get(sys.argv[1] if sys.argv[1:] else "", main)()
