@@ -32,7 +32,7 @@ MANIFEST_KEYS = {
 
 def test_manifest_records_provenance_and_checksums():
     raw = json.loads((ROOT / "models" / "manifest.json").read_text())["models"]
-    assert set(raw) == {"blazeface_back", "faceapi_expression", "mini_xception", "human_emotion"}
+    assert set(raw) == {"blazeface_back", "faceapi_expression", "mini_xception", "human_emotion", "facemesh"}
     for entry in raw.values():
         assert set(entry) >= MANIFEST_KEYS
         assert {"registry", "package", "version", "path_in_package"} <= set(entry["source"])
