@@ -251,9 +251,16 @@ def test_live_view_opens_from_a_folder_holding_a_source_tree(desktop, tray, mjpe
     app = tray(cwd=decoy.parent, UNIFER_CAMERA_SOURCE=str(mjpeg_clip), XDG_STATE_HOME=str(tmp_path / "state"))
     assert app.trigger("live").stdout.strip() == "live view opened"
     window = wait_for_window(desktop, "^UniFER .* live$")
+    time.sleep(1)  # frames without the mesh first
+    desktop.xdotool("windowfocus", "--sync", window, "key", "m")  # the mesh and pose toggle
+    time.sleep(2)
     close_live_view(desktop, window)
     output = app.stop()
     assert "live view closed:" in output and "source tree" not in output, output
+    closed = next(line for line in output.splitlines() if "live view closed:" in line)
+    analysed = int(closed.split("live view closed: ")[1].split()[0])
+    meshed = int(closed.split("), ")[1].split()[0])
+    assert 10 < meshed < analysed, closed  # M turned the mesh on part way through
     assert not [n for n in desktop.notifications() if "closed unexpectedly" in n["summary"]], desktop.notifications()
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from tkinter import filedialog
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PIL import ImageTk
 
 from .. import platform
@@ -20,7 +21,7 @@ from ..config import Config, load_config
 from ..outcome import annotated
 from ..pipeline import FrameStream, Options, Pipeline
 from ..report.colours import COLOURS
-from ..result import LABELS
+from ..result import LABELS, Analysis
 from . import (
     CHART_SECONDS,
     TITLE,
@@ -50,9 +51,17 @@ def main() -> int:
     profile, profile_note = profile_for_live(config)
     stream = FrameStream(pipeline, "live view", Options(profile=profile))
     indices = count()
+    meshed = 0  # frames read with the mesh on: the close line says so
+
+    def analyse(rgb: np.ndarray, time_s: float) -> Analysis:
+        nonlocal meshed
+        analysis = stream.analyze(rgb, time_s, next(indices))
+        meshed += analysis.has_geometry
+        return analysis
+
     worker = threading.Thread(
         target=analyse_frames,
-        args=(state, lambda rgb, t: stream.analyze(rgb, t, next(indices))),
+        args=(state, analyse),
         name="live-analysis",
         daemon=True,
     )
@@ -144,7 +153,8 @@ def main() -> int:
     elapsed = time.monotonic() - state.started
     print(
         f"live view closed: {state.analysed} frames analysed in {elapsed:.1f} s "
-        f"({state.frames_per_second():.1f} frames/s); camera {'still open' if camera.is_alive() else 'released'}",
+        f"({state.frames_per_second():.1f} frames/s), {meshed} with the face mesh; "
+        f"camera {'still open' if camera.is_alive() else 'released'}",
         flush=True,
     )
     return 0
