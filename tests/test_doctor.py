@@ -18,6 +18,7 @@ def test_doctor_with_ollama(tmp_path):
     assert checks["config"]["status"] == "ok"
     assert checks["ollama"]["status"] == "ok"
     assert "Ollama 0.12.6" in checks["ollama"]["detail"] and "would use gemma3:4b" in checks["ollama"]["detail"]
+    assert "RAM " in checks["ollama"]["detail"] and "gemma3:4b (3.3 GB)" in checks["ollama"]["detail"]
 
 
 def test_doctor_without_a_vision_model(tmp_path):

@@ -60,7 +60,7 @@ def check_ollama() -> Check:
     from .config import ConfigError, load_config
     from .describe import Describer, HostError, resolve_host
     from .describe.client import guarded_client, ollama, server_version
-    from .describe.describer import DescribeFailed
+    from .describe.describer import SMALL_MODEL, DescribeFailed
     from .describe.host import check_listener, is_loopback
     from .describe.reply import ReplyTooLarge
 
@@ -80,19 +80,32 @@ def check_ollama() -> Check:
         )
     client = guarded_client(host, time.monotonic() + 10)
     describer = Describer(config)
+    memory = f"RAM {describer.memory / 1e9:.1f} GB"
     try:
         vision = describer.vision_models(client, host)
         chosen = describer.pick_model(client, host)
     except DescribeFailed as exc:
-        return Check("ollama", WARN, f"Ollama {version} at {host}; {exc}", "ollama pull gemma3:4b")
+        return Check(
+            "ollama", WARN, f"Ollama {version} at {host}; {memory}; {exc}", str(exc).rsplit("run ", 1)[-1].strip("`")
+        )
     except (ollama.ResponseError, httpx.HTTPError, ConnectionError, ReplyTooLarge) as exc:
         return Check("ollama", WARN, f"Ollama {version} at {host} answered with an error: {exc}", "restart Ollama")
     finally:
         client.close()
     listener = check_listener(host) if is_loopback(host) else "a remote host you allowed: who listens is not checked"
-    return Check(
-        "ollama", OK, f"Ollama {version} at {host} ({listener}); vision models: {', '.join(vision)}; would use {chosen}"
+    sizes = ", ".join(
+        f"{name} ({size / 1e9:.1f} GB{'' if describer.fits(size) else ', too large for this RAM'})"
+        for name, size in vision.items()
     )
+    detail = f"Ollama {version} at {host} ({listener}); {memory}; vision models: {sizes}; would use {chosen}"
+    if not describer.fits(vision[chosen]):
+        return Check(
+            "ollama",
+            WARN,
+            detail + ", which does not fit this RAM next to a desktop (slow, or swapping)",
+            f"ollama pull {SMALL_MODEL} (1.7 GB fits {describer.memory / 1e9:.0f} GB)",
+        )
+    return Check("ollama", OK, detail)
 
 
 def check_display() -> Check:

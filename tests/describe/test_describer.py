@@ -271,3 +271,33 @@ def test_disagreement_note():
     disagreeing = face("anger", 0.62, model_expression="disgust", agreement="disagree")
     assert disagreement(disagreeing) == "classifier: anger 62% · model: disgust"
     assert disagreement(face("anger", 0.62, model_expression="anger", agreement="agree")) is None
+
+
+TWO_VISION_MODELS = Behaviour(
+    models=[("gemma3:4b", ["completion", "vision"]), ("moondream:latest", ["completion", "vision"])],
+    sizes={"moondream:latest": 1_738_451_197},
+)
+
+
+@pytest.mark.parametrize(("memory_gb", "chosen"), [(4, "moondream:latest"), (8, "gemma3:4b"), (16, "gemma3:4b")])
+def test_auto_prefers_a_vision_model_that_fits_the_machines_memory(group, memory_gb, chosen):
+    """A 4 GB machine cannot hold a 4B model next to a desktop; the preferred one wins where it fits."""
+    with OllamaStub(TWO_VISION_MODELS) as stub:
+        describer = Describer(OllamaConfig(host=stub.url, timeout=5.0), memory=memory_gb * 10**9)
+        result = describer.describe(*group)
+        assert result.description.status == "ok" and result.description.model == chosen
+        assert stub.chat_requests()[0]["model"] == chosen
+
+
+def test_when_no_vision_model_fits_the_preferred_one_is_still_used(group):
+    with OllamaStub() as stub:  # gemma3:4b only
+        result = Describer(OllamaConfig(host=stub.url, timeout=5.0), memory=4 * 10**9).describe(*group)
+        assert result.description.status == "ok" and result.description.model == "gemma3:4b"
+
+
+def test_with_no_vision_model_a_small_machine_is_told_to_pull_a_small_one(group):
+    with OllamaStub(Behaviour(models=[("llama3.2:3b", ["completion"])])) as stub:
+        small = Describer(OllamaConfig(host=stub.url, timeout=5.0), memory=4 * 10**9).describe(*group)
+        large = Describer(OllamaConfig(host=stub.url, timeout=5.0), memory=16 * 10**9).describe(*group)
+    assert "ollama pull moondream" in small.description.reason
+    assert "ollama pull gemma3:4b" in large.description.reason

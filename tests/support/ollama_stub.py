@@ -28,6 +28,7 @@ class Behaviour:
         default_factory=lambda: [("llama3.2:3b", ["completion", "tools"]), ("gemma3:4b", ["completion", "vision"])]
     )
     not_pulled: set[str] = field(default_factory=set)  # listed, but /api/show and /api/chat answer 404
+    sizes: dict[str, int] = field(default_factory=dict)  # bytes on disk by name (default: gemma3:4b's)
     reply: str | None = None  # assistant content; None: a valid answer for the faces in the request
     status: int = 200  # HTTP status of /api/chat
     raw_body: bytes | None = None  # sent as-is by /api/chat (malformed responses)
@@ -62,14 +63,14 @@ def valid_reply(face_count: int, expression: str = "happiness") -> str:
     )
 
 
-def _model_entry(name: str) -> dict:
+def _model_entry(name: str, size: int = 3_338_801_804) -> dict:
     digest = hashlib.sha256(name.encode()).hexdigest()
     family = name.split(":")[0]
     return {
         "name": name,
         "model": name,
         "modified_at": "2026-11-01T10:00:00.000000000Z",
-        "size": 3_338_801_804,
+        "size": size,
         "digest": digest,
         "details": {
             "parent_model": "",
@@ -117,7 +118,11 @@ class OllamaStub:
                 if self.path == "/api/version":
                     self._send(200, {"version": VERSION})
                 elif self.path == "/api/tags":
-                    self._send(200, {"models": [_model_entry(name) for name, _ in stub.behaviour.models]})
+                    models = [
+                        _model_entry(name, *[size for size in [stub.behaviour.sizes.get(name)] if size])
+                        for name, _ in stub.behaviour.models
+                    ]
+                    self._send(200, {"models": models})
                 else:
                     self._send(404, b"404 page not found", "text/plain")
 

@@ -29,7 +29,25 @@ from .prompt import build_messages
 from .reply import MAX_REPLY_BYTES, REPLY_SCHEMA, Reply, ReplyTooLarge, parse_reply
 
 SUGGESTED_MODEL = "gemma3:4b"
+SUGGESTED_BYTES = 3_338_801_804
+SMALL_MODEL = "moondream"  # 1.7 GB: the vision model to suggest where SUGGESTED_MODEL does not fit
 _POLL_SECONDS = 0.02
+# A model fits when its file, times what loading adds (context, the vision encoder's buffers),
+# leaves the desktop and a browser what they keep: so a 4 GB machine holds a 1.7 GB model but
+# not a 4B one (3.3 GB needs about 6 GB). docs/adr/0003-describe-layer.md.
+DESKTOP_RESERVE_BYTES = 1.8e9
+LOADED_OVER_FILE = 1.25
+
+
+def fits_in_memory(model_bytes: int, total_memory: int) -> bool:
+    return model_bytes * LOADED_OVER_FILE + DESKTOP_RESERVE_BYTES <= total_memory
+
+
+def total_memory() -> int:
+    """This machine's RAM in bytes."""
+    import psutil
+
+    return int(psutil.virtual_memory().total)
 
 
 class DescribeFailed(Exception):
@@ -55,17 +73,27 @@ def _collect(stream: Iterator[ollama.ChatResponse]) -> str:
 
 
 class Describer:
-    def __init__(self, config: OllamaConfig):
+    def __init__(self, config: OllamaConfig, memory: int | None = None):
+        """`memory`: the RAM to fit a model into (default: this machine's)."""
         self.config = config
+        self.memory = memory or total_memory()
         self._capabilities: dict[tuple[str, str, str], list[str]] = {}
 
     # -- talking to the server (runs in a worker thread) ------------------------------------
-    def vision_models(self, client: ollama.Client, host: str) -> list[str]:
-        """Installed models that accept images, in the user's order of preference."""
+    def vision_models(self, client: ollama.Client, host: str) -> dict[str, int]:
+        """Installed models that accept images with their size in bytes, in the user's order
+        of preference."""
         installed = {m.model: m for m in client.list().models if m.model}
         preferred = [name for wanted in self.config.preference for name in installed if _matches(name, wanted)]
         ranked = list(dict.fromkeys(preferred + list(installed)))
-        return [name for name in ranked if "vision" in self._capabilities_of(client, host, installed[name])]
+        return {
+            name: installed[name].size or 0
+            for name in ranked
+            if "vision" in self._capabilities_of(client, host, installed[name])
+        }
+
+    def fits(self, model_bytes: int) -> bool:
+        return fits_in_memory(model_bytes, self.memory)
 
     def _capabilities_of(self, client: ollama.Client, host: str, model) -> list[str]:
         key = (host, model.model, model.digest or "")
@@ -87,8 +115,10 @@ class Describer:
             return self.config.model
         models = self.vision_models(client, host)
         if not models:
-            raise DescribeFailed(f"no vision model is installed in Ollama: run `ollama pull {SUGGESTED_MODEL}`")
-        return models[0]
+            suggested = SUGGESTED_MODEL if fits_in_memory(SUGGESTED_BYTES, self.memory) else SMALL_MODEL
+            raise DescribeFailed(f"no vision model is installed in Ollama: run `ollama pull {suggested}`")
+        fitting = [name for name, size in models.items() if self.fits(size)]
+        return (fitting or list(models))[0]  # the preferred one that fits; if none does, the preferred one
 
     def _ask(self, host: str, analysis: Analysis, rgb: np.ndarray, deadline: float) -> tuple[str, Reply]:
         client = guarded_client(host, deadline)
