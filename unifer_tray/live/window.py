@@ -134,7 +134,7 @@ def main() -> int:
             faces = ", ".join(f"{f.expression} {f.confidence:.0%}" for f in analysis.faces[:3]) or "no face"
             pose = analysis.faces[0].head_pose if analysis.faces else None
             if pose:
-                faces += " · head " + ", ".join(f"{axis} {angle:+.0f}°" for axis, angle in pose.items())
+                faces += " · head " + ", ".join(f"{axis} {round(angle):+d}°" for axis, angle in pose.items())
             status.configure(
                 text=f"{state.frames_per_second():.0f} frames/s · {median:.0f} ms behind · {faces}{profile_note}"
             )

@@ -35,7 +35,7 @@ def geometry_note(face: Face) -> str | None:
     """ "head yaw -12°, pitch +3°, roll +2°; eyes open 0.74 (left) 0.71 (right); mouth open 0.05"."""
     if face.head_pose is None or face.eyes_open is None:
         return None
-    pose = ", ".join(f"{axis} {angle:+.0f}°" for axis, angle in face.head_pose.items())
+    pose = ", ".join(f"{axis} {round(angle):+d}°" for axis, angle in face.head_pose.items())
     eyes = f"eyes open {face.eyes_open['left']:.2f} (left) {face.eyes_open['right']:.2f} (right)"
     return f"head {pose}; {eyes}; mouth open {face.mouth_open:.2f}"
 
