@@ -51,7 +51,7 @@ def main() -> None:
         rgb = np.asarray(image.convert("RGB"))
         detections = detector.detect(rgb)
         if not detections:
-            return None, None
+            return None, (None, 0.0)
         start = time.perf_counter()
         measured = mesh_model.measure(rgb, detections[:1])[0]
         return measured, (detections[0], (time.perf_counter() - start) * 1000)

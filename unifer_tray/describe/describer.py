@@ -43,6 +43,11 @@ def fits_in_memory(model_bytes: int, total_memory: int) -> bool:
     return model_bytes * LOADED_OVER_FILE + DESKTOP_RESERVE_BYTES <= total_memory
 
 
+def suggested_model(memory: int) -> str:
+    """The vision model to pull on a machine with this much RAM."""
+    return SUGGESTED_MODEL if fits_in_memory(SUGGESTED_BYTES, memory) else SMALL_MODEL
+
+
 def total_memory() -> int:
     """This machine's RAM in bytes."""
     import psutil
@@ -115,8 +120,9 @@ class Describer:
             return self.config.model
         models = self.vision_models(client, host)
         if not models:
-            suggested = SUGGESTED_MODEL if fits_in_memory(SUGGESTED_BYTES, self.memory) else SMALL_MODEL
-            raise DescribeFailed(f"no vision model is installed in Ollama: run `ollama pull {suggested}`")
+            raise DescribeFailed(
+                f"no vision model is installed in Ollama: run `ollama pull {suggested_model(self.memory)}`"
+            )
         fitting = [name for name, size in models.items() if self.fits(size)]
         return (fitting or list(models))[0]  # the preferred one that fits; if none does, the preferred one
 

@@ -98,8 +98,9 @@ def _geometry_panels(
         if len(points) > 1:
             draw.line(points, fill=colour, width=2)
         draw.text((MARGIN + plot_width + 10, open_top + row * 18), f"{name} open", fill=colour, font=font)
-    for blink in track.blinks() or []:
+    blinks = track.blinks()
+    for blink in blinks or []:
         draw.line([(x_of(blink), open_top + OPENNESS - 12), (x_of(blink), open_top + OPENNESS)], fill="black", width=2)
-    if track.blinks() is not None:
+    if blinks is not None:
         draw.text((MARGIN + plot_width + 10, open_top + 40), "| blink", fill="black", font=font)
     return open_top + OPENNESS
