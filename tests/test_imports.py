@@ -190,3 +190,31 @@ def test_only_the_outcome_step_and_report_import_the_renderers():
             if any(part_of(name, renderer) for renderer in RENDERERS):
                 found.append(f"{module} imports {name}")
     assert found == []
+
+
+HEAVY = ("numpy", "onnxruntime", "cv2", "mss", "ollama", "httpx", "cryptography")
+
+
+def test_the_tray_process_stays_light_with_a_result_in_hand(pipeline, data_dir):
+    """The tray process (menu, hotkeys, notifications, reports) and what the analysis process
+    sends it load none of the heavy libraries: those live and die with the analysis process
+    (docs/adr/0011)."""
+    import pickle
+    import subprocess
+    import sys
+
+    from unifer_tray.outcome import finish
+    from unifer_tray.tray.jobs import Shown
+
+    analysis, rgb = pipeline.run(data_dir / "single_face.jpg")
+    message = pickle.dumps(Shown(finish(analysis, rgb, pipeline.model_versions), describing=True, correctable=False))
+    probe = (
+        "import pickle, sys\n"
+        "import unifer_tray.tray.main, unifer_tray.tray.app, unifer_tray.notify.handlers\n"
+        "import unifer_tray.teach, unifer_tray.live  # their windows are started by the tray\n"
+        "shown = pickle.loads(sys.stdin.buffer.read())\n"
+        "assert shown.outcome.analysis.faces\n"
+        f"print(sorted(name for name in {HEAVY!r} if name in sys.modules))\n"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], input=message, capture_output=True, check=True)
+    assert loaded.stdout.decode().strip() == "[]"

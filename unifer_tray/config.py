@@ -55,6 +55,9 @@ class TrayConfig:
     hotkey_webcam: str = field(default_factory=lambda: platform.current().WEBCAM_HOTKEY)  # "off" disables it
     describe: bool = True  # ask the local vision model (the CLI's default is off)
     notifications: bool = True
+    # How long the analysis process (the models, about 70 MB) stays after a capture, in Ollama's
+    # keep_alive forms: "2m", "90s", "1h30m"; "0": ended after each capture; "forever".
+    keep_models: str = "2m"
 
 
 @dataclass
@@ -114,6 +117,29 @@ def config_path() -> Path:
 MINIMUMS = {("history", "retention_days"): 1}  # 0 days would delete every record as it is written
 HOTKEYS = {("tray", "hotkey_region"), ("tray", "hotkey_webcam")}
 CHOICES = {("profile", "apply_to"): get_args(ProfileScope)}
+DURATIONS = {("tray", "keep_models")}
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+FOREVER = "forever"
+
+
+def duration_seconds(text: str) -> float | None:
+    """Seconds in Ollama's keep_alive forms ("0", "90" or "90s", "2m", "1h30m"); None for
+    "forever" or a negative number, which never end. ValueError for anything else."""
+    text = text.strip().lower()
+    if text == FOREVER:
+        return None
+    if text.startswith("-"):
+        duration_seconds(text[1:])  # still a duration
+        return None
+    try:
+        return float(text)  # a bare number is seconds, as for Ollama
+    except ValueError:
+        pass
+    parts = _DURATION_PART.findall(text)
+    if not parts or "".join(number + unit for number, unit in parts) != text:
+        raise ValueError(text)
+    return sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts)
 
 
 def _check(section: str, name: str, expected: Any, value: Any) -> Any:
@@ -135,6 +161,15 @@ def _check(section: str, name: str, expected: Any, value: Any) -> Any:
     elif expected == "list[str]":
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise ConfigError(f"{key} must be a list of names, got {value!r}")
+    elif (section, name) in DURATIONS:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = f"{value:g}"
+        try:
+            duration_seconds(value)
+        except (ValueError, AttributeError):
+            raise ConfigError(
+                f'{key} must be a duration such as "2m", "90s", "0" or "forever", got {value!r}'
+            ) from None
     elif not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{key} must be a non-empty string, got {value!r}")
     elif (section, name) in CHOICES and value not in CHOICES[section, name]:

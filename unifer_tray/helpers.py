@@ -81,6 +81,18 @@ def start_window(module: str, *args: str) -> subprocess.Popen[str]:
     )
 
 
+def start_service(module: str, *args: str) -> subprocess.Popen[bytes]:
+    """A process of ours that the tray talks to over its stdin and stdout (the analysis
+    process); its stderr carries what went wrong."""
+    return subprocess.Popen(
+        [*helper_command(module), *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        creationflags=platform.no_console_window(),
+    )
+
+
 def run_helper(module: str) -> None:
     """Inside the bundle: run `module` as __main__, like `python -m` would."""
     runpy.run_module(module, run_name="__main__", alter_sys=True)

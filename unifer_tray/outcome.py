@@ -10,7 +10,6 @@ renderers in `report/` (tests/test_imports.py), so every surface words a result 
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +21,7 @@ from .private_files import save_image_private
 from .report.annotate import annotate
 from .report.html import render
 from .report.text import analysis_lines, notification_body, notification_title
-from .result import Analysis
+from .result import Analysis, Outcome
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -44,16 +43,6 @@ __all__ = [
 
 THUMBNAIL_SIDE = 96
 MAX_THUMBNAILS = 8
-
-
-@dataclass
-class Outcome:
-    analysis: Analysis
-    title: str  # the notification's
-    body: str
-    report_html: str | None  # None when there were no pixels to show (the input failed)
-    report_name: str  # a file name to suggest when the user saves the report
-    thumbnails: list[str] | None  # base64 JPEG face crops for history, only when allowed
 
 
 def finish(

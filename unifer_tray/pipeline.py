@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -42,6 +42,7 @@ ImageInput = str | Path | bytes | Image.Image | np.ndarray  # bytes: an encoded 
 # about 45 px); "photo": files, faces down to `min_face`.
 Speed = Literal["photo", "screen"]
 FULL_DETECTION_S = 0.5  # videos: a whole detection at least this often, for faces that appear
+OnReading = Callable[[Analysis, np.ndarray], None]  # the reading before its description, and its pixels
 
 
 __all__ = [
@@ -153,11 +154,14 @@ class Pipeline:
         *,
         source: str | None = None,
         cancel: threading.Event | None = None,
+        on_reading: OnReading | None = None,
     ) -> tuple[Analysis, np.ndarray | None]:
         """The analysis and the RGB pixels it was made from (None when the input failed).
 
         ``source``: what the result names as its input (default: the path, or "<image>");
-        ``cancel``: set it to give up on the description (a newer capture supersedes this one).
+        ``cancel``: set it to give up on the description (a newer capture supersedes this one);
+        ``on_reading``: called with the classifier's reading before the description is asked
+        for, so a shell can show it at once (the tray); not called when nothing is described.
         """
         if source is None:
             source = str(image) if isinstance(image, str | Path) else "<image>"
@@ -166,7 +170,7 @@ class Pipeline:
             rgb = self.load(image, bgr=options.bgr)
         except ImageError as exc:
             return Analysis.from_error(source, str(exc)), None
-        return self._read(rgb, source, options, start, cancel=cancel), rgb
+        return self._read(rgb, source, options, start, cancel=cancel, on_reading=on_reading), rgb
 
     def _read(
         self,
@@ -176,6 +180,7 @@ class Pipeline:
         start: float,
         cancel: threading.Event | None = None,
         follow: list[list[int]] | None = None,
+        on_reading: OnReading | None = None,
     ) -> Analysis:
         """Vision, then the profile (before describing, so the language model's tie-break works
         on the personal reading), then the description. `follow`: the boxes of the previous
@@ -187,12 +192,21 @@ class Pipeline:
         if options.profile is not None:
             analysis = options.profile.apply(analysis)
         if self.describer is not None:
+            if on_reading is not None and self.describer.will_ask(analysis):
+                on_reading(_timed(replace(analysis), timings, start), rgb)
             analysis = self.describer.describe(analysis, rgb, cancel)
             if analysis.description is not None:
                 timings["describe"] = analysis.description.elapsed_ms
-        timings["total"] = (time.perf_counter() - start) * 1000
-        analysis.timings_ms = {stage: round(ms, 2) for stage, ms in timings.items()}
-        return analysis
+        return _timed(analysis, timings, start)
+
+
+def _timed(analysis: Analysis, timings: dict[str, float], start: float) -> Analysis:
+    """The analysis with its stage timings and the total so far, in milliseconds."""
+    analysis.timings_ms = {
+        **{stage: round(ms, 2) for stage, ms in timings.items()},
+        "total": round((time.perf_counter() - start) * 1000, 2),
+    }
+    return analysis
 
 
 class FrameStream:

@@ -282,3 +282,16 @@ def fallback_summary(analysis: Analysis) -> str:
     ]
     more = f"; +{len(groups) - 4} more" if len(groups) > 4 else ""
     return f"{faces}: {'; '.join(readings)}{more}"
+
+
+@dataclass
+class Outcome:
+    """What the shells show and keep of one analysis, rendered by `outcome.finish`: plain
+    strings, so the tray's analysis process can hand it to the tray."""
+
+    analysis: Analysis
+    title: str  # the notification's
+    body: str
+    report_html: str | None  # None when there were no pixels to show (the input failed)
+    report_name: str  # a file name to suggest when the user saves the report
+    thumbnails: list[str] | None  # base64 JPEG face crops for history, only when allowed

@@ -93,14 +93,13 @@ def test_macos_icon_changes_are_queued_to_the_main_thread(as_os, monkeypatch):
     as_os("darwin")
     app = TrayApp(
         Config(),
-        pipeline=lambda: None,
-        captures=object(),
-        notifications=SimpleNamespace(send=lambda n: "x"),
+        analysis=SimpleNamespace(end=lambda: None),
+        notifications=SimpleNamespace(send=lambda n, replacing=None: None),
         history=SimpleNamespace(enabled=False),
         reports=SimpleNamespace(close=lambda: None),
         hotkeys=SimpleNamespace(stop=lambda: None),
     )
-    icon = SimpleNamespace(icon=None, update_menu=lambda: None)
+    icon = SimpleNamespace(icon=None, title="UniFER", update_menu=lambda: None)
     app.icon = icon
     app._set_state("busy")
     assert icon.icon is None and len(queued) == 1  # not touched from this thread...

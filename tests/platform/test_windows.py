@@ -13,7 +13,7 @@ from unifer_tray.platform import windows as windows_answers
 def test_windows_notifications_need_no_session_bus(as_os):
     as_os("win32")
     available = {backend.name: backend.is_available()[0] for backend in default_backends()}
-    assert available == {"desktop-notifier": True, "plyer": True, "tray": True}
+    assert available == {"freedesktop": False, "desktop-notifier": True, "plyer": True, "tray": True}
 
 
 def test_windows_cameras_open_through_directshow(as_os):

@@ -1,5 +1,9 @@
 """Stand-ins for TrayApp's collaborators (pipeline, captures, notifications, history, reports,
-hotkeys, profile store) and a tray built from them: the tray's rules tested without a desktop."""
+hotkeys, profile store) and a tray built from them: the tray's rules tested without a desktop.
+
+The analysis process's work (`Analyst`) runs in the test's process, on the tray's worker thread,
+with the same messages it would send over its pipes (tests/tray/test_analysis_process.py runs
+the real process)."""
 
 from __future__ import annotations
 
@@ -7,16 +11,20 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
 from unifer_tray.capture import CaptureError
 from unifer_tray.capture.sources import Captured
 from unifer_tray.config import Config
+from unifer_tray.notify import Sent
 from unifer_tray.profile.store import ProfileStore
-from unifer_tray.result import LABELS, Analysis, Face
+from unifer_tray.result import LABELS, Analysis, Description, Face
 from unifer_tray.tray.actions import Action
+from unifer_tray.tray.analyst import Analyst, describing
 from unifer_tray.tray.app import TrayApp
+from unifer_tray.tray.jobs import Finished
 
 PIXELS = np.full((120, 160, 3), 128, np.uint8)
 
@@ -46,28 +54,41 @@ def one_face() -> Face:
 
 
 class FakePipeline:
-    """Answers at once, or (blocking=True) like a description that runs until superseded."""
+    """Answers at once, or (blocking=True) like a description that runs until superseded;
+    `describes`: shows the reading first, as the real pipeline does when it describes."""
 
-    def __init__(self, faces: list[Face] | None = None, blocking: bool = False):
+    def __init__(self, faces: list[Face] | None = None, blocking: bool = False, describes: bool = False):
         self.model_versions = ["fake-model 1.0"]
         self.faces = faces or []
         self.blocking = blocking
+        self.describes = describes
+        self.describer = None
+        self.answer = threading.Event()  # set: the blocked description arrives
         self.sources: list[str] = []
         self.cancels: list[threading.Event] = []
         self.profiles: list = []
 
-    def run(self, image, options, *, source: str, cancel: threading.Event):
+    def run(self, image, options, *, source: str, cancel: threading.Event, on_reading=None):
         profile = options.profile
         self.sources.append(source)
         self.cancels.append(cancel)
         self.profiles.append(profile)
-        if self.blocking and len(self.cancels) == 1:
-            cancel.wait(10)
         analysis = Analysis(source, PIXELS.shape[1], PIXELS.shape[0], faces=list(self.faces))
-        return (profile.apply(analysis) if profile else analysis), PIXELS
+        analysis = profile.apply(analysis) if profile else analysis
+        if self.describes and on_reading is not None:
+            on_reading(analysis, PIXELS)
+        if self.blocking and len(self.cancels) == 1:  # until superseded, or the description arrives
+            deadline = time.monotonic() + 10
+            while not (cancel.is_set() or self.answer.is_set()) and time.monotonic() < deadline:
+                time.sleep(0.005)
+        if self.describes:
+            analysis = Analysis(source, analysis.width, analysis.height, faces=analysis.faces)
+            analysis.description = Description("A smiling face.", None, "fake-vision", "ok", None, 5.0)
+        return analysis, PIXELS
 
     def describe_with(self, ollama) -> None:
         self.ollama = ollama
+        self.describer = SimpleNamespace(config=ollama) if ollama else None
 
 
 class FakeCaptures:
@@ -78,30 +99,35 @@ class FakeCaptures:
     def screen(self) -> Captured:
         return Captured(PIXELS, "screen")
 
-    def region(self, overlay_open: threading.Event) -> Captured | None:
+    def region(self, overlay_open) -> Captured | None:
         self.regions += 1
-        overlay_open.set()
+        overlay_open(True)
         try:
             self.drag_done.wait(10)  # the user is still dragging
         finally:
-            overlay_open.clear()
+            overlay_open(False)
         return Captured(PIXELS, "screen region")
 
-    camera = False  # no camera, unless a test plugs one in
+    plugged = False  # no camera, unless a test plugs one in
 
     def webcam(self) -> Captured:
-        if not self.camera:
+        if not self.plugged:
             raise CaptureError("no camera found at index 0: connect a camera")
         return Captured(PIXELS, "webcam")
 
 
 class FakeNotifications:
-    def __init__(self) -> None:
+    def __init__(self, can_replace: bool = True) -> None:
         self.sent: list = []
+        self.replaced: list = []  # (index in `sent` of the one replaced, the new one)
+        self.can_replace = can_replace
 
-    def send(self, notification) -> str:
+    def send(self, notification, replacing: Sent | None = None) -> Sent:
+        if replacing is not None:
+            self.replaced.append((replacing.handle, notification))
+            return replacing
         self.sent.append(notification)
-        return "fake"
+        return Sent("fake", len(self.sent) - 1)
 
     def attach_icon(self, icon) -> None:
         pass
@@ -130,6 +156,9 @@ class FakeReports:
         self.pages.append(html)
         self.on_correct = on_correct
         return str(len(self.pages))
+
+    def update(self, report_id: str, html: str) -> None:
+        self.pages[int(report_id) - 1] = html
 
     def launcher(self, report_id: str) -> Path:
         return Path(f"/run/user/1/unifer-tray/report-{report_id}.html")
@@ -192,37 +221,73 @@ class FakeHotkeys:
         pass
 
 
+class InProcess:
+    """The analysis process's side in this process: the real Analyst, its messages passed on
+    as the tray's AnalysisProcess passes them."""
+
+    def __init__(self, analyst: Analyst) -> None:
+        self.analyst = analyst
+        self.ended = 0
+
+    def run(self, job, on_message, cancel: threading.Event) -> bool:
+        finished: list[bool] = []
+
+        def send(message) -> None:
+            if isinstance(message, Finished):
+                finished.append(message.ok)
+            else:
+                on_message(message)
+
+        self.analyst.handle(job, send, cancel)
+        return finished[0]
+
+    def end(self) -> None:
+        self.ended += 1
+
+
 def make_app(
     pipeline: FakePipeline,
     history: FakeHistory | None = None,
     profiles: FakeProfiles | None = None,
     apply_to: str = "webcam",
     reports=None,
+    notifier: FakeNotifications | None = None,
     **config_changes,
 ) -> TrayApp:
     config = Config()
     config.profile.apply_to = apply_to
     for name, value in config_changes.items():
         setattr(config.tray, name, value)
+    history = history or FakeHistory(enabled=False)
+    profiles = profiles or FakeProfiles()
+
+    def load(config: Config) -> FakePipeline:
+        pipeline.describe_with(describing(config))  # as Pipeline.from_config does
+        return pipeline
+
+    analyst = Analyst(pipeline=load, captures=FakeCaptures(), history=history, profiles=profiles)
     app = TrayApp(
         config,
-        pipeline=lambda: pipeline,
-        captures=FakeCaptures(),
-        notifications=FakeNotifications(),
-        history=history or FakeHistory(enabled=False),
+        analysis=InProcess(analyst),
+        notifications=notifier or FakeNotifications(),
+        history=history,
         reports=reports or FakeReports(),
         hotkeys=FakeHotkeys(),
-        profiles=profiles or FakeProfiles(),
+        profiles=profiles,
     )
     app.worker.start()
     return app
+
+
+def captures_of(app: TrayApp) -> FakeCaptures:
+    return app.analysis.analyst.captures
 
 
 def webcam_app(apps: list[TrayApp], pipeline: FakePipeline, **options) -> TrayApp:
     """A tray with a camera plugged in (make_app's options), stopped after the test."""
     app = make_app(pipeline, **options)
     apps.append(app)
-    app.captures.camera = True
+    captures_of(app).plugged = True
     return app
 
 

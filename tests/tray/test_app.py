@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from tray_fakes import (
     FakeHistory,
+    FakeNotifications,
     FakePipeline,
     make_app,
     one_face,
@@ -17,6 +18,7 @@ from tray_fakes import (
 )
 
 from unifer_tray.tray.actions import Action
+from unifer_tray.tray.app import DESCRIPTION_IN_REPORT
 
 
 @pytest.mark.parametrize("thumbnails", [False, True])
@@ -107,7 +109,34 @@ def test_the_record_is_written_before_its_notification(apps):
     history.add = lambda *args, **kwargs: order.append("record") or 1
     app = make_app(FakePipeline(faces=[one_face()]), history)
     apps.append(app)
-    app.notifications.send = lambda notification: order.append("notification") or "fake"
+    app.notifications.send = lambda notification, replacing=None: order.append("notification") or "fake"
     app.trigger(Action.SCREEN)
     wait_for(lambda: len(order) == 2, "the record and the notification")
     assert order == ["record", "notification"]
+
+
+def test_the_reading_comes_at_once_and_its_description_replaces_it_in_place(apps):
+    pipeline = FakePipeline(faces=[one_face()], blocking=True, describes=True)  # describing until let go
+    app = make_app(pipeline)
+    apps.append(app)
+    app.trigger(Action.SCREEN)
+    wait_for(lambda: len(app.notifications.sent) == 1, "the reading")
+    [reading] = app.notifications.sent
+    assert reading.title == "Happiness 90% · 1 face" and app.notifications.replaced == []
+    assert "A smiling face." not in app.reports.pages[0]
+    pipeline.answer.set()
+    wait_for(lambda: len(app.notifications.replaced) == 1, "the description")
+    [(replaced, described)] = app.notifications.replaced
+    assert replaced == 0 and described.body.startswith("A smiling face.")  # the first one, updated
+    assert len(app.notifications.sent) == 1 and len(app.reports.pages) == 1  # nothing shown twice
+    assert "A smiling face." in app.reports.pages[0]  # the same report, with the description
+
+
+def test_where_a_notification_cannot_be_updated_the_reading_says_where_the_description_goes(apps):
+    app = make_app(FakePipeline(faces=[one_face()], describes=True), notifier=FakeNotifications(can_replace=False))
+    apps.append(app)
+    app.trigger(Action.SCREEN)
+    wait_for(lambda: app.worker.jobs.empty() and app._state == "idle", "the capture to finish")
+    [reading] = app.notifications.sent
+    assert reading.body.endswith(DESCRIPTION_IN_REPORT) and app.notifications.replaced == []
+    assert "A smiling face." in app.reports.pages[0]

@@ -7,6 +7,8 @@ import time
 
 from tray_fakes import (
     FakePipeline,
+    capture,
+    captures_of,
     make_app,
     wait_for,
 )
@@ -14,15 +16,18 @@ from tray_fakes import (
 from unifer_tray.tray.actions import Action
 
 
-def test_the_describe_toggle_reaches_the_pipeline(apps):
+def test_the_describe_toggle_reaches_the_pipeline_with_the_next_capture(apps):
     pipeline = FakePipeline()
     app = make_app(pipeline, describe=True)
     apps.append(app)
-    assert app.pipeline is pipeline
+    capture(app, Action.SCREEN)
+    assert pipeline.ollama == app.config.ollama
     app.settings.toggle("describe")
+    capture(app, Action.SCREEN)
     assert pipeline.ollama is None and app.config.tray.describe is False
     app.settings.toggle("describe")
-    assert pipeline.ollama is app.config.ollama
+    capture(app, Action.SCREEN)
+    assert pipeline.ollama == app.config.ollama
 
 
 def test_menu_toggles_are_saved(apps, settings_file):
@@ -43,7 +48,7 @@ def test_settings_edited_while_running_apply_from_the_next_capture(apps, setting
     os.utime(settings_file, (time.time() + 5, time.time() + 5))  # as a later edit would
     app.trigger(Action.SCREEN)
     wait_for(lambda: len(app.notifications.sent) == 2, "the hotkey notice and the result")
-    assert app.captures.camera.source == 2 and app.config.tray.hotkey_region == "<ctrl>+<alt>+r"
+    assert captures_of(app).camera.source == 2 and app.config.tray.hotkey_region == "<ctrl>+<alt>+r"
     assert app.notifications.sent[0].title == "New hotkeys"
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 from desktop import Desktop, missing_tools
-from ollama_stub import OllamaStub
+from notify_watch import NotifyWatch
+from ollama_stub import Behaviour, OllamaStub
 from required import unavailable
 
 pytestmark = pytest.mark.desktop
@@ -300,12 +301,64 @@ def test_missing_camera_is_explained(tray):
     assert "no camera found at index 7" in item["body"]
 
 
-def test_description_from_local_model(tray):
-    with OllamaStub() as stub:
+def test_the_reading_at_once_then_the_description_in_the_same_notification(desktop, tray):
+    watch = NotifyWatch(desktop.env)
+    try:
+        with OllamaStub(Behaviour(delay=3.0)) as stub:  # a slow local model
+            app = tray(f'[ollama]\nhost = "{stub.url}"\n[tray]\ndescribe = true\n')
+            asked = time.monotonic()
+            app.trigger("screen")
+            reading, described = watch.wait(asked, count=2, timeout=60)
+    finally:
+        watch.stop()
+    assert reading.summary == described.summary == "Happiness 100% · 1 face"
+    assert reading.body.startswith("1 face: clear happiness") and "smiling face" not in reading.body
+    assert described.at - reading.at > 2.5  # the reading did not wait for the model
+    assert described.replaces_id == reading.id and described.id == reading.id  # updated in place
+    assert "smiling face" in described.body
+
+
+def analysis_processes(app: Tray) -> list:
+    import psutil
+
+    return [
+        child
+        for child in psutil.Process(app.process.pid).children()
+        if "unifer_tray.tray.analyst" in " ".join(child.cmdline())
+    ]
+
+
+def test_the_tray_stays_light_and_the_models_leave_after_keep_models(desktop, tray):
+    app = tray('[tray]\ndescribe = false\nkeep_models = "2s"\n')
+    assert analysis_processes(app) == []  # nothing is started before the first capture
+    app.trigger("screen")
+    app.wait_notification(is_result)
+    [analyst] = analysis_processes(app)
+    libraries = Path(f"/proc/{analyst.pid}/maps").read_text()
+    assert "onnxruntime" in libraries and "_multiarray_umath" in libraries  # the models live there...
+    tray_libraries = Path(f"/proc/{app.process.pid}/maps").read_text()
+    assert "onnxruntime" not in tray_libraries and "_multiarray_umath" not in tray_libraries  # ...not in the tray
+    analyst.wait(10)  # keep_models has passed
+    assert analysis_processes(app) == []
+    desktop.clear_notifications()
+    app.trigger("screen")  # and the next capture starts it again
+    app.wait_notification(is_result)
+
+
+def test_an_analysis_that_dies_is_said_and_the_next_capture_works(desktop, tray):
+    with OllamaStub(Behaviour(delay=30.0)) as stub:
         app = tray(f'[ollama]\nhost = "{stub.url}"\n[tray]\ndescribe = true\n')
         app.trigger("screen")
-        item = app.wait_notification(is_result)
-    assert "smiling face" in item["body"]
+        app.wait_notification(is_result)  # the reading; the description is still being made
+        [analyst] = analysis_processes(app)
+        analyst.kill()  # as the out-of-memory killer would
+        item = app.wait_notification(lambda n: n["summary"] == "The analysis stopped unexpectedly")
+        assert "SIGKILL" in item["body"] and "next capture starts it again" in item["body"]
+    desktop.clear_notifications()
+    app.trigger("screen")  # Ollama is gone now: the classifier's reading still comes
+    item = app.wait_notification(is_result)
+    assert item["body"].startswith("1 face: clear happiness")
+    assert app.trigger("ping").stdout.strip() == "pong"
 
 
 def test_ollama_down_gives_classifier_only(tray):
@@ -385,7 +438,7 @@ def test_no_notification_server_uses_the_fallback(desktop, tray):
         app.trigger("screen")
         time.sleep(3)  # the analysis takes a fraction of that
         output = app.stop()
-        assert "desktop-notifier: no notification server is running" in output
+        assert "freedesktop: no notification server is running" in output
         assert "notifications via tray" in output
         assert "notification shown on the tray icon (fallback)" in output
         assert "Happiness" not in output  # results never reach the log (the journal under autostart)
@@ -526,7 +579,7 @@ def test_doctor_on_a_working_desktop(desktop):
     assert checks["tray"]["detail"].startswith("pystray backend _gtk")
     assert checks["camera"]["detail"].startswith("opencv: source")
     assert "1280x800" in checks["screen capture"]["detail"]
-    assert "via desktop-notifier" in checks["notifications"]["detail"]
+    assert "via freedesktop" in checks["notifications"]["detail"]
     assert checks["ollama"]["status"] == "warn"  # optional, and not running here
 
 

@@ -7,6 +7,7 @@ import time
 from tray_fakes import (
     FakeHistory,
     FakePipeline,
+    captures_of,
     make_app,
     one_face,
     wait_for,
@@ -23,10 +24,10 @@ def test_a_hotkey_storm_while_the_overlay_is_open_gives_one_capture(apps):
     wait_for(app.worker.overlay_open.is_set, "the overlay to open")
     replies = {app.trigger(Action.REGION) for _ in range(50)}
     assert replies == {"overlay already open"}
-    app.captures.drag_done.set()
+    captures_of(app).drag_done.set()
     wait_for(lambda: len(app.notifications.sent) == 1, "the notification")
     time.sleep(0.1)  # nothing else is queued behind it
-    assert app.captures.regions == 1 and pipeline.sources == ["screen region"]
+    assert captures_of(app).regions == 1 and pipeline.sources == ["screen region"]
     assert app.notifications.sent[0].title == "No face found"
 
 
@@ -56,5 +57,5 @@ def test_quit_lets_the_running_capture_finish_and_keep_its_record(apps):
     app.quit()
     assert pipeline.cancels[0].is_set()  # the description was cut short...
     assert len(history.added) == 1 and len(app.notifications.sent) == 1  # ...the record and notice kept
-    assert app.captures.regions == 0 and pipeline.sources == ["screen"]
+    assert captures_of(app).regions == 0 and pipeline.sources == ["screen"]
     assert app.worker.thread is not None and not app.worker.thread.is_alive()

@@ -6,7 +6,7 @@ region flow (frozen screenshot, overlay, crop) lives here with the rest of captu
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,15 +31,15 @@ class Captures:
         pixels, _ = screen.grab()
         return Captured(pixels, "screen")
 
-    def region(self, overlay_open: threading.Event) -> Captured | None:
+    def region(self, overlay_open: Callable[[bool], None]) -> Captured | None:
         """A frozen full-desktop shot, the overlay over it, then its crop; None if the user
-        cancelled. `overlay_open` is set while the overlay is up (the tray coalesces on it)."""
+        cancelled. `overlay_open` hears when the overlay goes up and down (the tray coalesces on it)."""
         pixels, origin = screen.grab()
-        overlay_open.set()
+        overlay_open(True)
         try:
             region = select_region(pixels, origin, screen.monitors())
         finally:
-            overlay_open.clear()
+            overlay_open(False)
         if region is None:
             return None
         x, y = region.left - origin.left, region.top - origin.top

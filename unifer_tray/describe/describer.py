@@ -161,6 +161,11 @@ class Describer:
             client.close()
 
     # -- the public entry point ---------------------------------------------------------------
+    @staticmethod
+    def will_ask(analysis: Analysis) -> bool:
+        """Would `describe` ask the model? Not for a failed input or one without faces."""
+        return analysis.ok and bool(analysis.faces)
+
     def describe(self, analysis: Analysis, rgb: np.ndarray, cancel: threading.Event | None = None) -> Analysis:
         """The analysis with a description; never raises, never waits past the timeout."""
         start = time.monotonic()

@@ -19,12 +19,14 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from ..config import CameraConfig
 from ..helpers import start_window
 from ..result import LABELS, Analysis
+
+if TYPE_CHECKING:  # numpy loads with the window, not with the tray that starts it
+    import numpy as np
 
 MODULE = "unifer_tray.live.window"
 TITLE = "UniFER — live"

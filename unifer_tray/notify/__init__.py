@@ -27,7 +27,20 @@ class Notification:
 
 
 class Notifier(Backend, Protocol):
-    def send(self, notification: Notification) -> None: ...
+    can_replace: bool  # a notification it sent can be updated in place
+
+    def send(self, notification: Notification, replaces: object | None = None) -> object:
+        """Show `notification`, in place of the one `replaces` names where the backend can;
+        returns what names this one (a handle for `replaces`)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A notification on screen: which backend showed it and what names it there."""
+
+    backend: str
+    handle: object
 
 
 def server_present() -> tuple[bool, str]:
@@ -59,16 +72,25 @@ class Notifications:
                 backend.icon = icon  # the backends that draw on the icon
                 backend.dispatch = dispatch  # type: ignore[attr-defined]
 
-    def send(self, notification: Notification) -> str:
-        """The name of the backend that delivered it."""
+    @property
+    def can_replace(self) -> bool:
+        """Can a notification be updated in place (the reading, then its description)?"""
+        return self.active.can_replace
+
+    def send(self, notification: Notification, replacing: Sent | None = None) -> Sent:
+        """Show it, in place of `replacing` when the same backend showed that one."""
         used = self.active
         try:
-            used.send(notification)
+            handle = used.send(notification, self._handle_for(used, replacing))
         except Exception as exc:
             log.warning("%s failed (%s); using %s", used.name, exc, self.fallback.name)
             used = self.fallback
-            used.send(notification)
+            handle = used.send(notification, self._handle_for(used, replacing))
         # Results stay out of logs above DEBUG: under autostart they end up in the system journal.
-        log.info("notified via %s", used.name)
+        log.info("notified via %s%s", used.name, " (in place)" if replacing else "")
         log.debug("notification: %s", notification.title)
-        return used.name
+        return Sent(used.name, handle)
+
+    @staticmethod
+    def _handle_for(backend: Notifier, replacing: Sent | None) -> object | None:
+        return replacing.handle if replacing is not None and replacing.backend == backend.name else None

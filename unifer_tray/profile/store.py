@@ -22,14 +22,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
 import platformdirs
 
 from .. import keys
 from ..config import NAME_RULE, PROFILE_NAME
 from ..keys import KeyringUnavailable, profile_key
 from ..result import LABELS
-from .features import log_probabilities
 
 if TYPE_CHECKING:  # the calibration needs the vision package: loaded when a profile is applied
     from .calibration import Calibration
@@ -62,6 +60,8 @@ class Example:
     def of(cls, label: str, general: dict[str, float], source: ExampleSource) -> Example:
         """An example from a face's general reading (its `base_probabilities` if a profile
         was applied: a profile learns from the general model, never from itself)."""
+        from .features import log_probabilities  # numpy: an idle tray imports this module, not numpy
+
         return cls(label, log_probabilities(general).tolist(), time.time(), source)
 
 
@@ -76,6 +76,8 @@ class Profile:
         return {label: counted[label] for label in LABELS}
 
     def calibration(self) -> Calibration:
+        import numpy as np
+
         from .calibration import Calibration
 
         if not self.examples:

@@ -193,6 +193,14 @@ class ReportServer:
                 self._reports.pop(next(iter(self._reports)))
         return report_id
 
+    def update(self, report_id: str, html: str) -> None:
+        """Put `html` in place of the report's page (its description arrived); its links, its
+        "Not right?" and its age stay. Nothing happens if it is gone."""
+        with self._lock:
+            report = self._reports.get(report_id)
+            if report is not None:
+                report.html = html
+
     def link(self, report_id: str) -> str | None:
         """A URL that opens the report once (None if it is gone)."""
         issued = self._issue(report_id)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from PIL import Image, ImageDraw
 
-COLOURS = {"idle": (255, 196, 0), "busy": (64, 156, 255), "attention": (230, 60, 60)}
+IconState = Literal["idle", "busy", "describing", "attention"]
+COLOURS = {"idle": (255, 196, 0), "busy": (64, 156, 255), "describing": (150, 110, 230), "attention": (230, 60, 60)}
 
 
-def icon_image(state: str = "idle", history: bool = False, size: int = 64) -> Image.Image:
+def icon_image(state: IconState = "idle", history: bool = False, size: int = 64) -> Image.Image:
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     pad = size // 16

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import subprocess
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from ..helpers import start_window
 from ..profile.store import Example, Profile, ProfileStore
 from ..result import LABELS, Analysis
+
+if TYPE_CHECKING:  # numpy loads with the window, not with the tray that starts it
+    import numpy as np
 
 MODULE = "unifer_tray.teach.window"
 TITLE = "UniFER — teach my expressions"

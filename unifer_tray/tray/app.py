@@ -1,10 +1,12 @@
 """The tray application: wiring. Menu items, hotkeys and IPC become requests for the one capture
-worker (`worker.py`); each capture goes through the pipeline and the outcome step, and what they
-return is shown (notification), kept (history, when on) and offered (the report). The rest lives
+worker (`worker.py`), which hands each capture to the analysis process (`analysis_process.py`,
+`analyst.py`: capture, pipeline, outcome step, history) and shows what comes back: the reading
+as soon as it is ready, then the same notification and report again with the description. The
+tray process itself stays light: no numpy, onnxruntime or OpenCV (docs/adr/0011). The rest lives
 beside it: the menu (`menu.py`), the profile flows (`profiles.py`), reports (`reports.py`),
 history (`history_actions.py`) and our windows (`windows.py`).
 
-Every collaborator (pipeline, captures, notifications, history, report server, hotkeys, profile
+Every collaborator (the analysis, notifications, history, report server, hotkeys, profile
 store) can be passed in, which is how tests/tray/test_app.py checks the rules without a desktop.
 """
 
@@ -15,25 +17,24 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import dataclass
+from typing import Any
 
 from .. import platform
-from ..capture import CaptureError
-from ..capture.sources import Captured, Captures
-from ..config import Config
-from ..history import History, HistoryError
+from ..config import Config, duration_seconds
+from ..history import History
 from ..hotkeys import Hotkeys, is_off
-from ..notify import Notification, Notifications
+from ..notify import Notification, Notifications, Sent
 from ..notify.handlers import default_notifications
-from ..outcome import finish
 from ..profile.store import ProfileStore
 from ..report.server import ReportServer
-from ..resources.icons import icon_image
-from . import dialogs
+from ..resources.icons import IconState, icon_image
+from ..result import Analysis
 from .actions import Action
-from .dialogs import DialogError
+from .analysis_process import AnalysisCrashed, AnalysisProcess, Runner
 from .history_actions import HistoryActions
 from .instance import SingleInstance
+from .jobs import Job, Message, OverlayState, Said, Shown
 from .menu import build_menu
 from .off_loop import OffTheLoop
 from .profiles import ProfileFlows
@@ -42,11 +43,7 @@ from .settings import TraySettings
 from .windows import ChildWindow
 from .worker import CaptureWorker
 
-if TYPE_CHECKING:
-    from ..pipeline import Pipeline
-
 log = logging.getLogger("unifer_tray.tray")
-IconState = Literal["idle", "busy", "attention"]
 QUIT_DRAIN_SECONDS = 10.0  # at most this long for the running capture to finish at Quit
 FIRST_RUN_TEXT = (
     "UniFER reads the facial expressions in a screen region, a webcam snapshot or an image, on this "
@@ -59,14 +56,18 @@ ABOUT_TEXT = (
     "not a lie detector or a diagnosis, and less accurate for some faces and lighting. Nothing is "
     "stored or sent without your consent; the report says more."
 )
+# Where a notification cannot be updated in place, the reading says where its description goes.
+DESCRIPTION_IN_REPORT = "The description will be in the report."
+DESCRIBING_TOOLTIP = "UniFER: describing the faces…"
 
 
-def default_pipeline(config: Config) -> Pipeline:
-    """Loaded at the first capture (about 0.3 s): onnxruntime, the models and the describe
-    layer are not needed by an idle tray."""
-    from ..pipeline import Pipeline
+@dataclass
+class _OnScreen:
+    """One capture's report and notification, updated when its description arrives."""
 
-    return Pipeline.from_config(config.ollama if config.tray.describe else None, speed="screen")
+    report_id: str | None = None
+    notification: Sent | None = None
+    analysis: Analysis | None = None  # the newest reading, for the report's "Not right?"
 
 
 class TrayApp:
@@ -74,8 +75,7 @@ class TrayApp:
         self,
         config: Config,
         *,
-        pipeline: Callable[[], Pipeline] | None = None,
-        captures: Captures | None = None,
+        analysis: Runner | None = None,
         notifications: Notifications | None = None,
         history: History | None = None,
         reports: ReportServer | None = None,
@@ -83,9 +83,7 @@ class TrayApp:
         profiles: ProfileStore | None = None,
     ):
         self.settings = TraySettings(config, self._notify, self._apply_settings)
-        self._make_pipeline = pipeline or (lambda: default_pipeline(self.config))
-        self._pipeline: Pipeline | None = None
-        self.captures = captures or Captures(config.camera)
+        self.analysis = analysis or AnalysisProcess(lambda: duration_seconds(self.config.tray.keep_models))
         self.notifications = notifications or default_notifications()
         self.history = history or History(retention_days=config.history.retention_days)
         self.reports = reports or ReportServer()
@@ -103,6 +101,8 @@ class TrayApp:
             "The live view", {0: None, 1: ("Live view unavailable", "{last}; see `unifer doctor`.")}, self._notify
         )
         self.icon: Any = None  # a pystray.Icon once run() made it
+        self._state: IconState = "idle"
+        self._tooltip_before = "UniFER"
         self.instance: SingleInstance | None = None
         self.started = 0.0  # when the process started, set by run()
         self._dispatch = platform.ui_dispatcher()
@@ -113,17 +113,9 @@ class TrayApp:
         return self.settings.config
 
     def _apply_settings(self, config: Config) -> None:
-        self.captures.camera = config.camera
+        """The next capture takes the new settings with it (Job.config)."""
         self.history.retention_days = config.history.retention_days
-        if self._pipeline is not None:
-            self._pipeline.describe_with(config.ollama if config.tray.describe else None)
         self._update_menu()
-
-    @property
-    def pipeline(self) -> Pipeline:
-        if self._pipeline is None:
-            self._pipeline = self._make_pipeline()
-        return self._pipeline
 
     # -- requests from the menu, hotkeys and IPC --------------------------------------------
     def trigger(self, action: Action) -> str:
@@ -140,79 +132,82 @@ class TrayApp:
         return self.worker.request(action)
 
     def _handle(self, action: Action) -> None:
-        """On the worker thread: one capture, its analysis, and what the user is told."""
+        """On the worker thread: one capture, handed to the analysis process, and what the user
+        is told as it comes back."""
         self._set_state("busy")
         self.settings.reload_if_changed()
-        failed = False
+        cancel, on_screen = self.worker.supersede.new_token(), _OnScreen()
+
+        def on_message(message: Message) -> None:
+            if isinstance(message, OverlayState):
+                (self.worker.overlay_open.set if message.open else self.worker.overlay_open.clear)()
+            elif isinstance(message, Shown):
+                self._show(message, on_screen, superseded=cancel.is_set())
+            elif isinstance(message, Said):
+                self._notify(message.notification)
+
         try:
-            captured = self._capture(action)
-            if captured is not None:
-                failed = not self._analyze(captured)
-        except CaptureError as exc:
-            failed = True
-            self._notify(Notification("Capture failed", str(exc)))
-        except Exception as exc:  # keep the tray alive whatever happens
-            log.exception("analysis failed")
-            failed = True
-            self._notify(Notification("Analysis failed", f"{type(exc).__name__}: {exc}"))
-        self._set_state("attention" if failed else "idle")
-
-    def _capture(self, action: Action) -> Captured | None:
-        """None if the user cancelled."""
-        if action is Action.SCREEN:
-            return self.captures.screen()
-        if action is Action.WEBCAM:
-            return self.captures.webcam()
-        if action is Action.FILE:
-            try:
-                path = dialogs.ask_open_image()
-            except DialogError as exc:
-                raise CaptureError(str(exc)) from None
-            return Captured(path, "file") if path else None
-        return self.captures.region(self.worker.overlay_open)
-
-    def _analyze(self, captured: Captured) -> bool:
-        """Pipeline, outcome, then show and keep what it says; False if something failed."""
-        shown = captured.image if isinstance(captured.image, str) else captured.kind  # the report may name a file
-        cancel, profile = self.worker.supersede.new_token(), self.profile.for_capture(captured.kind)
-        from ..pipeline import Options  # loaded with the pipeline, at the first capture
-
-        analysis, rgb = self.pipeline.run(captured.image, Options(profile=profile), source=shown, cancel=cancel)
-        keep = rgb is not None and self.history.enabled
-        correctable = captured.kind == "webcam" and bool(analysis.faces)  # the webcam sees the user
-        outcome = finish(
-            analysis,
-            rgb,
-            self.pipeline.model_versions,
-            thumbnails=keep and self.history.thumbnails_allowed,
-            correctable=correctable,
-        )
-        if correctable:
-            self.profile.last_webcam = analysis
-        if outcome.report_html is not None:
-            from_report = (lambda label: self.profile.correct(analysis, label)) if correctable else None
-            self.reporting.keep_last(
-                self.reports.publish(outcome.report_html, on_correct=from_report), outcome.report_name
+            ok = self.analysis.run(Job(action, self.config), on_message, cancel)
+        except AnalysisCrashed as exc:
+            ok = False
+            self._notify(
+                Notification(
+                    "The analysis stopped unexpectedly",
+                    f"{exc}. The next capture starts it again; `unifer doctor` shows its last lines.",
+                )
             )
-            self._update_menu()
-        history_problem = None
-        if keep:  # before the notification: what it announces is already on disk
-            try:
-                self.history.add(analysis, captured.kind, outcome.thumbnails)
-            except HistoryError as exc:
-                history_problem = str(exc)
-        on_correct = self.in_background(lambda: self.profile.correct(analysis)) if correctable else None
-        self._notify(Notification(outcome.title, outcome.body, self.reporting.open_last, on_correct))
-        if history_problem:
-            self._notify(Notification("History not saved", history_problem))
-            return False
-        return analysis.ok
+        finally:
+            self.worker.overlay_open.clear()
+        self._set_state("idle" if ok else "attention")
+
+    def _show(self, shown: Shown, on_screen: _OnScreen, superseded: bool) -> None:
+        """The reading (or, the second time, the reading with its description): its report,
+        then its notification, the second time in place of the first."""
+        outcome = shown.outcome
+        self.profile.say_problem(shown.profile_problem)
+        on_screen.analysis = outcome.analysis
+        if shown.correctable:
+            self.profile.last_webcam = outcome.analysis
+
+        def correct(label: str | None = None) -> str:
+            """ "Not right?" on this capture's newest reading: the report's form gives the label,
+            the notification's button asks for it."""
+            assert on_screen.analysis is not None
+            return self.profile.correct(on_screen.analysis, label)
+
+        if outcome.report_html is not None:
+            if on_screen.report_id is None:
+                from_report = correct if shown.correctable else None
+                on_screen.report_id = self.reports.publish(outcome.report_html, on_correct=from_report)
+                self.reporting.keep_last(on_screen.report_id, outcome.report_name)
+                self._update_menu()
+            else:
+                self.reports.update(on_screen.report_id, outcome.report_html)
+        self._set_state("describing" if shown.describing else "busy")
+        if (
+            not shown.describing
+            and on_screen.notification is not None
+            and (superseded or not self.notifications.can_replace)
+        ):
+            return  # a newer capture is on its way; or the reading said where the description went
+        body = outcome.body
+        if shown.describing and not self.notifications.can_replace:
+            body = f"{body}\n{DESCRIPTION_IN_REPORT}"
+        report_id = on_screen.report_id
+        open_report = (lambda: self.reporting.open(report_id)) if report_id is not None else None
+        on_correct = self.in_background(correct) if shown.correctable else None
+        notification = Notification(outcome.title, body, open_report, on_correct)
+        on_screen.notification = self._send(notification, replacing=on_screen.notification)
 
     def _notify(self, notification: Notification) -> None:
+        self._send(notification)
+
+    def _send(self, notification: Notification, replacing: Sent | None = None) -> Sent | None:
+        """Shown (in place of `replacing` where it can be); None when notifications are off."""
         if not self.config.tray.notifications:
-            log.info("notification (off in settings): %s", notification.title)
-            return
-        self.notifications.send(notification)
+            log.info("notification (off in settings)")
+            return None
+        return self.notifications.send(notification, replacing)
 
     # -- the rest of the menu -------------------------------------------------------------------
     def open_live_view(self) -> str:
@@ -233,6 +228,7 @@ class TrayApp:
         for window in (self.live_window, self.profile.window):
             window.close()  # its camera is released with the process
         self.worker.stop(QUIT_DRAIN_SECONDS)
+        self.analysis.end()
         self.reports.close()
         self._on_icon(lambda icon: icon.stop())
 
@@ -249,8 +245,21 @@ class TrayApp:
             self._dispatch(lambda: change(icon))
 
     def _set_state(self, state: IconState) -> None:
+        """The icon's colour; while describing its tooltip says so too, and afterwards gets back
+        what it said before (the last-resort notifier writes results there)."""
         image = icon_image(state, history=self.history.enabled)
-        self._on_icon(lambda icon: setattr(icon, "icon", image))
+        entering = state == "describing" != self._state
+        leaving = self._state == "describing" != state
+        self._state = state
+
+        def change(icon: Any) -> None:
+            icon.icon = image
+            if entering:
+                self._tooltip_before, icon.title = icon.title, DESCRIBING_TOOLTIP
+            elif leaving:
+                icon.title = self._tooltip_before
+
+        self._on_icon(change)
 
     def _update_menu(self) -> None:
         self._on_icon(lambda icon: icon.update_menu())

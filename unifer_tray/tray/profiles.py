@@ -9,15 +9,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..notify import Notification
-from ..profile.store import CalibrationCache, Example, ProfileError, ProfileStore
+from ..profile.store import Example, ProfileError, ProfileStore
 from . import dialogs
 from .dialogs import DialogError
 from .windows import ChildWindow, Endings
 
 if TYPE_CHECKING:
     from ..config import ProfileConfig
-    from ..profile.calibration import Calibration
-    from ..result import Analysis, CaptureKind
+    from ..result import Analysis
 
 USED_FOR = {"webcam": "webcam snapshots", "all": "every capture", "none": "nothing until you turn it on"}
 
@@ -47,28 +46,18 @@ class ProfileFlows:
         self.store, self._settings, self._notify, self._changed = store, settings, notify, changed
         self.last_webcam: Analysis | None = None  # the newest webcam result, for "Not right?" (memory only)
         self._problem: str | None = None  # said once per reason, not at every capture
-        self._calibrations = CalibrationCache()
         self.window = ChildWindow("The teach window", teach_endings(), notify)
         self._teach_lock = threading.Lock()
 
     def exists(self) -> bool:
         return self.store.exists(self._settings().name)
 
-    def for_capture(self, kind: CaptureKind) -> Calibration | None:
-        """The user's profile if this kind of capture is read with it ([profile] apply_to); one
-        that cannot be used is said once per reason, and the general reading stands."""
-        settings = self._settings()
-        if not settings.applies_to(kind):
-            return None
-        try:
-            calibration = self._calibrations.get(self.store, settings.name)  # None: deleted, or never taught
-        except ProfileError as exc:
-            if str(exc) != self._problem:
-                self._problem = str(exc)
-                self._notify(Notification("Expression profile not used", f"{exc}. Readings are the general model's."))
-            return None
-        self._problem = None
-        return calibration
+    def say_problem(self, reason: str | None) -> None:
+        """Why the profile could not be used for a capture (None: it could, or did not apply);
+        said once per reason, not at every capture."""
+        if reason is not None and reason != self._problem:
+            self._notify(Notification("Expression profile not used", f"{reason}. Readings are the general model's."))
+        self._problem = reason
 
     def consent(self) -> bool:
         """True if the profile exists or the user agrees to create it now."""

@@ -29,13 +29,25 @@ TAIL_LINES = 12
 Endings = Mapping[int, tuple[str, str] | None]
 
 
-def _why(code: int) -> str:
+def ended_by(code: int) -> str:
+    """How a process of ours ended, in words."""
     if code < 0:
         try:
             return f"stopped by signal {signal.Signals(-code).name}"
         except ValueError:
             return f"stopped by signal {-code}"
     return f"exit code {code}"
+
+
+def record_failure(title: str, code: int, tail: list[str]) -> None:
+    """Keep the last lines of a process of ours that ended unexpectedly, for `unifer doctor`."""
+    record = window_failure_record()
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        write_private(record, "\n".join([f"{stamp} {title}: {ended_by(code)}", *tail]) + "\n")
+    except OSError as exc:
+        log.warning("could not keep the last lines of %s: %s", title.lower(), exc)
 
 
 class ChildWindow:
@@ -79,19 +91,10 @@ class ChildWindow:
             if said is not None:
                 self._notify(Notification(said[0], said[1].format(last=last or "no reason was given")))
         else:
-            self._record_failure(code, list(tail))
-            reason = f"{last} ({_why(code)})" if last else _why(code)
+            record_failure(self.title, code, list(tail))
+            reason = f"{last} ({ended_by(code)})" if last else ended_by(code)
             self._notify(
                 Notification(f"{self.title} closed unexpectedly", f"{reason}. `unifer doctor` shows its last lines.")
             )
         if on_end is not None:
             on_end(code)
-
-    def _record_failure(self, code: int, tail: list[str]) -> None:
-        record = window_failure_record()
-        try:
-            record.parent.mkdir(parents=True, exist_ok=True)
-            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-            write_private(record, "\n".join([f"{stamp} {self.title}: {_why(code)}", *tail]) + "\n")
-        except OSError as exc:
-            log.warning("could not keep the window's last lines: %s", exc)

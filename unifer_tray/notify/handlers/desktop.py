@@ -1,14 +1,20 @@
-"""desktop-notifier: D-Bus (via dbus-fast) on Linux, UserNotifications on macOS, WinRT on Windows."""
+"""desktop-notifier: UserNotifications on macOS, WinRT toasts on Windows.
+
+A notification sent again with the same identifier takes the place of the first (macOS
+replaces the request with that identifier, Windows the toast with that tag), which is how the
+description updates the reading. On a freedesktop bus desktop-notifier always sends
+replaces_id 0, so there the freedesktop backend is used instead.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ... import platform
 from ...resources import icon_path
-from .. import APP_NAME, Notification, server_present
+from .. import APP_NAME, Notification
 
 if TYPE_CHECKING:
     from desktop_notifier import DesktopNotifier
@@ -16,17 +22,18 @@ if TYPE_CHECKING:
 
 class DesktopNotifierBackend:
     name = "desktop-notifier"
+    can_replace = True
 
     def __init__(self) -> None:
         self._started: tuple[asyncio.AbstractEventLoop, DesktopNotifier] | None = None
 
     def is_available(self) -> tuple[bool, str]:
+        if platform.has_freedesktop_bus():
+            return False, "not used on a freedesktop desktop (it cannot update a notification there)"
         try:
             from desktop_notifier.main import get_backend_class
         except ImportError:
             return False, "not installed (pip install desktop-notifier)"
-        if platform.has_freedesktop_bus():
-            return server_present()
         if get_backend_class().__name__ == "DummyNotificationCenter":  # it would drop every notification
             return False, platform.current().NO_NOTIFICATION_BACKEND
         refused = platform.current().notifications_refused(APP_NAME)
@@ -41,8 +48,9 @@ class DesktopNotifierBackend:
         icon = Icon(path=icon_path())  # not the default Python logo
         return loop, DesktopNotifier(app_name=APP_NAME, app_icon=icon)
 
-    def send(self, notification: Notification) -> None:
+    def send(self, notification: Notification, replaces: object | None = None) -> str:
         from desktop_notifier import Button
+        from desktop_notifier import Notification as Native
 
         if self._started is None:
             self._started = self._start()
@@ -50,7 +58,13 @@ class DesktopNotifierBackend:
         buttons = [Button(title="Open report", on_pressed=notification.on_open)] if notification.on_open else []
         if notification.on_correct:
             buttons.append(Button(title="Not right?", on_pressed=notification.on_correct))
-        coroutine = notifier.send(
-            title=notification.title, message=notification.body, buttons=buttons, on_clicked=notification.on_open
+        same: dict[str, Any] = {"identifier": replaces} if isinstance(replaces, str) else {}  # the one it replaces
+        native = Native(
+            title=notification.title,
+            message=notification.body,
+            buttons=tuple(buttons),
+            on_clicked=notification.on_open,
+            **same,
         )
-        asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout=10)
+        coroutine = notifier.send_notification(native)
+        return asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout=10)

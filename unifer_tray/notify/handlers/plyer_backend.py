@@ -17,6 +17,7 @@ from .. import APP_NAME, Notification, server_present
 
 class PlyerBackend:
     name = "plyer"
+    can_replace = False  # notify-send without --replace-id (older libnotify has none)
 
     def is_available(self) -> tuple[bool, str]:
         try:
@@ -30,7 +31,7 @@ class PlyerBackend:
         missing = platform.current().plyer_missing()
         return (False, missing) if missing else (True, "")
 
-    def send(self, notification: Notification) -> None:
+    def send(self, notification: Notification, replaces: object | None = None) -> None:
         with system_program_environment():  # notify-send is the system's, not the bundle's
             self._send(notification)
 

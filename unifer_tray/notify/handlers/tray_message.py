@@ -19,6 +19,7 @@ def _clip(text: str, limit: int) -> str:
 
 class TrayMessageBackend:
     name = "tray"
+    can_replace = True  # one message at a time: the next one takes its place
 
     def __init__(self) -> None:
         self.icon: Any = None  # a pystray.Icon, set once the tray exists
@@ -27,7 +28,7 @@ class TrayMessageBackend:
     def is_available(self) -> tuple[bool, str]:
         return True, ""
 
-    def send(self, notification: Notification) -> None:
+    def send(self, notification: Notification, replaces: object | None = None) -> None:
         log.info("notification shown on the tray icon (fallback)")  # the result itself is never logged
         icon = self.icon
         if icon is None:
