@@ -9,7 +9,7 @@ import pytest
 from ollama_stub import OllamaStub
 from unifer_cli import run, write_config
 
-from unifer_tray.config import ConfigError, load_config
+from unifer_tray.config import ConfigError, duration_seconds, load_config
 
 
 def test_missing_file_means_defaults(tmp_path):
@@ -134,3 +134,29 @@ def test_profile_settings_are_checked(tmp_path):
     assert name.returncode == 2 and "is not a profile name" in name.stderr
     assert run(["config", "set", "profile.apply_to", "all"], path).returncode == 0
     assert 'apply_to = "all"' in run(["config", "show"], path).stdout
+
+
+@pytest.mark.parametrize(
+    ("written", "seconds"),
+    [
+        ('"2m"', 120.0),
+        ('"90s"', 90.0),
+        ('"1h30m"', 5400.0),
+        ("0", 0.0),
+        ("45", 45.0),
+        ('"forever"', None),
+        ("-1", None),
+    ],
+)
+def test_keep_models_takes_ollamas_keep_alive_forms(tmp_path, written, seconds):
+    path = tmp_path / "config.toml"
+    path.write_text(f"[tray]\nkeep_models = {written}\n")
+    assert duration_seconds(load_config(path).tray.keep_models) == seconds
+
+
+@pytest.mark.parametrize("written", ['"soon"', '"2 m"', '"m"', "true", '"-x"'])
+def test_a_keep_models_that_is_no_duration_names_the_key(tmp_path, written):
+    path = tmp_path / "config.toml"
+    path.write_text(f"[tray]\nkeep_models = {written}\n")
+    with pytest.raises(ConfigError, match=r"\[tray\] keep_models must be a duration"):
+        load_config(path)

@@ -18,7 +18,8 @@ a reload or a second post adds nothing.
 
 The server is small on purpose: a connection that says nothing for IDLE_SECONDS is closed, at
 most MAX_CONNECTIONS are served at once (more are closed at once), and a malformed request gets
-a 400, never a traceback.
+a 400, never a traceback. It starts listening when the first link is asked for, so an idle tray
+holds no socket and no HTTP code (docs/adr/0011).
 """
 
 from __future__ import annotations
@@ -31,13 +32,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from ..private_files import private_runtime_folder, write_private
 from ..result import LABELS
+
+if TYPE_CHECKING:
+    from http.server import ThreadingHTTPServer
 
 KEEP = 20  # the most recent reports; older ones are dropped from memory
 REPORT_TTL_SECONDS = 4 * 3600
@@ -61,33 +64,6 @@ GONE = "<!doctype html><title>UniFER</title><p>This report is not available (lin
 ALREADY_CORRECTED = "This reading was already corrected; nothing more was stored."
 
 
-class _BoundedServer(ThreadingHTTPServer):
-    """A thread per connection, at most MAX_CONNECTIONS of them."""
-
-    daemon_threads = True
-    request_queue_size = 128  # connections over the cap are accepted and closed, not left to retry
-
-    def __init__(self, address: tuple[str, int], handler: Any) -> None:
-        super().__init__(address, handler)
-        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        if not self._slots.acquire(blocking=False):
-            self.shutdown_request(request)
-            return
-        try:
-            super().process_request(request, client_address)
-        except Exception:
-            self._slots.release()
-            raise
-
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self._slots.release()
-
-
 @dataclass
 class _Report:
     html: str
@@ -106,75 +82,9 @@ class ReportServer:
         self._launcher_folder = launchers
         self._lock = threading.Lock()
         self._clock = clock
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            timeout = IDLE_SECONDS  # applied to the connection's socket before it is read
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def handle(self) -> None:
-                with contextlib.suppress(socket.timeout, ConnectionError):
-                    super().handle()
-
-            def do_GET(self) -> None:
-                kind, _, key = self.path.lstrip("/").partition("/")
-                if kind == "open":
-                    redeemed = server._redeem(key)
-                    if redeemed is not None:
-                        report_id, cookie = redeemed
-                        self._answer(
-                            303,
-                            "",
-                            Location=f"/report/{report_id}",
-                            **{
-                                "Set-Cookie": f"unifer-{report_id}={cookie}; Path=/report/{report_id}; "
-                                "HttpOnly; SameSite=Strict"
-                            },
-                        )
-                        return
-                elif kind == "report":
-                    html = server._page(key, self.headers.get("Cookie", ""))
-                    if html is not None:
-                        self._answer(200, html)
-                        return
-                self._answer(404, GONE)
-
-            def do_POST(self) -> None:
-                kind, _, key = self.path.lstrip("/").partition("/")
-                declared = (self.headers.get("Content-Length") or "0").strip()
-                if not declared.isdigit():
-                    self._answer(400, GONE)
-                    return
-                length = int(declared)
-                if kind != "report" or not 0 < length <= MAX_FORM_BYTES:
-                    self._answer(404, GONE)
-                    return
-                form = parse_qs(self.rfile.read(length).decode("ascii", "replace"))
-                said = server._correct(key, self.headers.get("Cookie", ""), form.get("label", [""])[0])
-                if said is None:
-                    self._answer(404, GONE)
-                    return
-                self._answer(200, ANSWER.format(message=escape(said)))
-
-            def _answer(self, status: int, html: str, **headers: str) -> None:
-                body = html.encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Cache-Control", "no-store")
-                self.send_header("Content-Security-Policy", CSP)
-                self.send_header("Referrer-Policy", "no-referrer")
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self._http = _BoundedServer(("127.0.0.1", 0), Handler)
+        self._http: ThreadingHTTPServer | None = None  # listening from the first link on
         self._closed = threading.Event()
         threading.Thread(target=self._sweep, name="unifer-reports-sweep", daemon=True).start()
-        threading.Thread(target=self._http.serve_forever, name="unifer-reports", daemon=True).start()
 
     # -- what the shells call -------------------------------------------------------------------
     def publish(
@@ -229,7 +139,10 @@ class ReportServer:
                 return None
             token = secrets.token_urlsafe(24)
             report.links[token] = self._clock()
-        return token, f"http://127.0.0.1:{self._http.server_address[1]}/open/{token}"
+            if self._http is None:
+                self._http = _listen(self)
+            port = self._http.server_address[1]
+        return token, f"http://127.0.0.1:{port}/open/{token}"
 
     def html(self, report_id: str) -> str | None:
         with self._lock:
@@ -252,8 +165,9 @@ class ReportServer:
 
     def close(self) -> None:
         self._closed.set()
-        self._http.shutdown()
-        self._http.server_close()
+        if self._http is not None:
+            self._http.shutdown()
+            self._http.server_close()
         with self._lock:
             self._reports.clear()
             for token in list(self._launchers):
@@ -311,3 +225,101 @@ class ReportServer:
         with self._lock:
             already, report.corrected = report.corrected, True
         return ALREADY_CORRECTED if already else report.on_correct(label)
+
+
+def _listen(server: ReportServer) -> ThreadingHTTPServer:
+    """The HTTP side, on loopback at a free port, serving `server`'s reports."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class BoundedServer(ThreadingHTTPServer):
+        """A thread per connection, at most MAX_CONNECTIONS of them."""
+
+        daemon_threads = True
+        request_queue_size = 128  # connections over the cap are accepted and closed, not left to retry
+
+        def __init__(self, address: tuple[str, int], handler: Any) -> None:
+            super().__init__(address, handler)
+            self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+        def process_request(self, request: Any, client_address: Any) -> None:
+            if not self._slots.acquire(blocking=False):
+                self.shutdown_request(request)
+                return
+            try:
+                super().process_request(request, client_address)
+            except Exception:
+                self._slots.release()
+                raise
+
+        def process_request_thread(self, request: Any, client_address: Any) -> None:
+            try:
+                super().process_request_thread(request, client_address)
+            finally:
+                self._slots.release()
+
+    class Handler(BaseHTTPRequestHandler):
+        timeout = IDLE_SECONDS  # applied to the connection's socket before it is read
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def handle(self) -> None:
+            with contextlib.suppress(socket.timeout, ConnectionError):
+                super().handle()
+
+        def do_GET(self) -> None:
+            kind, _, key = self.path.lstrip("/").partition("/")
+            if kind == "open":
+                redeemed = server._redeem(key)
+                if redeemed is not None:
+                    report_id, cookie = redeemed
+                    self._answer(
+                        303,
+                        "",
+                        Location=f"/report/{report_id}",
+                        **{
+                            "Set-Cookie": f"unifer-{report_id}={cookie}; Path=/report/{report_id}; "
+                            "HttpOnly; SameSite=Strict"
+                        },
+                    )
+                    return
+            elif kind == "report":
+                html = server._page(key, self.headers.get("Cookie", ""))
+                if html is not None:
+                    self._answer(200, html)
+                    return
+            self._answer(404, GONE)
+
+        def do_POST(self) -> None:
+            kind, _, key = self.path.lstrip("/").partition("/")
+            declared = (self.headers.get("Content-Length") or "0").strip()
+            if not declared.isdigit():
+                self._answer(400, GONE)
+                return
+            length = int(declared)
+            if kind != "report" or not 0 < length <= MAX_FORM_BYTES:
+                self._answer(404, GONE)
+                return
+            form = parse_qs(self.rfile.read(length).decode("ascii", "replace"))
+            said = server._correct(key, self.headers.get("Cookie", ""), form.get("label", [""])[0])
+            if said is None:
+                self._answer(404, GONE)
+                return
+            self._answer(200, ANSWER.format(message=escape(said)))
+
+        def _answer(self, status: int, html: str, **headers: str) -> None:
+            body = html.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Security-Policy", CSP)
+            self.send_header("Referrer-Policy", "no-referrer")
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    http = BoundedServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=http.serve_forever, name="unifer-reports", daemon=True).start()
+    return http
