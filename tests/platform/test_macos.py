@@ -47,6 +47,32 @@ def test_macos_notifications_are_checked_not_assumed(as_os, monkeypatch, backend
     assert reasons["tray"] == (True, "")  # pystray's own notification is the fallback
 
 
+def test_a_description_takes_the_place_of_its_reading_by_identifier(as_os, monkeypatch):
+    """macOS replaces a delivered notification sent again with the same request identifier
+    (Windows: the same toast tag); the backend reuses the identifier it was given back."""
+    import desktop_notifier
+
+    from unifer_tray.notify import Notification
+    from unifer_tray.notify.handlers.desktop import DesktopNotifierBackend
+
+    sent = []
+
+    class RecordingCentre(FakeCentre):
+        async def send_notification(self, notification):
+            sent.append(notification)
+            return notification.identifier
+
+    as_os("darwin")
+    monkeypatch.setattr(desktop_notifier, "DesktopNotifier", RecordingCentre)
+    backend = DesktopNotifierBackend()
+    reading = backend.send(Notification("Happiness 87% · 1 face", "1 face: clear happiness", on_open=lambda: None))
+    again = backend.send(Notification("Happiness 87% · 1 face", "A smiling face."), replaces=reading)
+    other = backend.send(Notification("Neutral 60% · 1 face", "1 face"))
+    assert backend.can_replace and again == reading != other
+    assert [n.identifier for n in sent] == [reading, reading, other]
+    assert [button.title for button in sent[0].buttons] == ["Open report"] and sent[1].message == "A smiling face."
+
+
 def fake_module(monkeypatch, name: str, **attributes) -> SimpleNamespace:
     """A stand-in for a macOS or Windows-only library, at its import name."""
     import sys

@@ -601,6 +601,8 @@ def test_frozen_bundle_on_a_desktop(desktop, tray, bundle, mjpeg_clip):
     app = tray(command=[str(bundle / "unifer")], UNIFER_CAMERA_SOURCE=str(mjpeg_clip))
     app.trigger("screen")
     assert app.wait_notification(is_result)["summary"].startswith("Happiness")
+    assert len(analysis_processes(app)) == 1  # the frozen app starts itself as the analysis process
+    assert "onnxruntime" not in Path(f"/proc/{app.process.pid}/maps").read_text()
     desktop.clear_notifications()
     app.trigger("webcam")
     assert app.wait_notification(is_result)["summary"].endswith("· 1 face")
