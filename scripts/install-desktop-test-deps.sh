@@ -2,10 +2,12 @@
 # System packages for the tray and its end-to-end tests on Debian/Ubuntu (needs root):
 # a virtual X server and input, a notification server and client, an XEmbed tray host, a
 # Secret Service for the history key, Tk for the overlay, GStreamer (the webcam backend the
-# Linux bundle ships), and what PyGObject (pystray's GTK backend) builds against.
+# Linux bundle ships), and what PyGObject (pystray's GTK backend) builds against; xclip puts a
+# picture on the X clipboard and tesseract reads the photo window's text, as a user would.
 set -euo pipefail
 packages=(
   xvfb xdotool x11-utils
+  xclip tesseract-ocr
   dbus dunst libnotify-bin
   trayer
   gnome-keyring libsecret-tools

@@ -28,6 +28,10 @@ FORBIDDEN = [
     ("report", ["vision", "describe", "tray", "notify", "pipeline", "cli"]),
     ("history", ["vision", "describe", "tray", "notify", "pipeline", "cli", "report", "profile"]),
     ("live", ["tray", "cli", "history", "notify"]),
+    (
+        "photo",
+        ["cli", "vision", "describe", "imaging", "report"],
+    ),  # through the pipeline, the outcome step and the analyst
     ("teach", ["tray", "cli", "history", "notify", "describe"]),
     ("video", ["vision", "describe", "tray", "notify", "history", "cli", "report", "pipeline"]),
 ]

@@ -41,3 +41,22 @@ def test_the_windows_installer_waits_for_the_tray_and_asks_only_when_someone_is_
     assert f"AppMutex={MUTEX_NAME}" in script
     assert "not UninstallSilent" in script
     assert 'Filename: "{app}\\UniFER.exe"' in script  # shortcuts start the windowed tray
+
+
+def test_the_file_manager_offers_unifer_for_the_photos_and_videos_it_reads():
+    import configparser
+    import mimetypes
+
+    from unifer_tray.formats import IMAGE_SUFFIXES, VIDEO_SUFFIXES
+
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.read(PACKAGING / "linux" / "unifer-tray.desktop")
+    declared = set(entry["Desktop Entry"]["MimeType"].strip(";").split(";"))
+    assert entry["Desktop Entry"]["Exec"] == "unifer --open %F"
+    readable = {mimetypes.guess_type(f"x{suffix}")[0] for suffix in IMAGE_SUFFIXES | VIDEO_SUFFIXES}
+    common = {"image/jpeg", "image/png", "image/webp", "image/gif", "image/tiff", "video/mp4", "video/webm"}
+    assert common <= declared and declared <= readable | {"video/x-matroska"}  # nothing it cannot read
+    installer = (PACKAGING / "windows" / "unifer.iss").read_text()
+    assert '--open ""%1""' in installer
+    for suffix in (".jpg", ".png", ".webp", ".mp4"):
+        assert f"Classes\\{suffix}\\OpenWithList\\UniFER.exe" in installer

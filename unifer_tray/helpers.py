@@ -69,11 +69,13 @@ def ask_helper(module: str, question: bytes | str, timeout: float) -> subprocess
     )
 
 
-def start_window(module: str, *args: str) -> subprocess.Popen[str]:
-    """A window of ours (live view, teach session) as its own process, its output piped back to
-    the tray, which keeps the process to avoid a second one and to say how it ended."""
+def start_window(module: str, *args: str, stdin: bool = False) -> subprocess.Popen[str]:
+    """A window of ours (live view, teach session, photo window) as its own process, its output
+    piped back to the tray, which keeps the process to avoid a second one and to say how it
+    ended; `stdin`: the tray writes requests to it."""
     return subprocess.Popen(
         [*helper_command(module), *args],
+        stdin=subprocess.PIPE if stdin else None,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -38,6 +38,7 @@ __all__ = [
     "save_annotated",
     "save_timeline",
     "text_lines",
+    "timeline_picture",
     "video_text",
 ]
 
@@ -103,6 +104,13 @@ def save_timeline(summary: VideoSummary, path: Path) -> None:
     from .report.timeline import draw_timeline
 
     draw_timeline(summary, path)
+
+
+def timeline_picture(summary: VideoSummary) -> Image.Image:
+    """The same timeline as a picture in memory (the photo window shows it, nothing is saved)."""
+    from .report.timeline import timeline_picture as picture
+
+    return picture(summary)
 
 
 def dashboard(records: list[Record]) -> str:

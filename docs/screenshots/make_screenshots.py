@@ -1,6 +1,6 @@
 """Re-create the README's screenshots on a headless desktop (Xvfb, dunst, trayer).
 
-usage: python docs/screenshots/make_screenshots.py [teach|geometry]   (needs scripts/install-desktop-test-deps.sh;
+usage: python docs/screenshots/make_screenshots.py [teach|geometry|photo]   (needs scripts/install-desktop-test-deps.sh;
 the report shot also needs Debian's `chromium`; `teach` makes only the teach session's shot,
 `geometry` only the face-geometry pictures, which need no desktop)
 """
@@ -158,5 +158,23 @@ def geometry() -> None:
     print("wrote", OUT / "mesh.jpg", OUT / "timeline-geometry.png")
 
 
+def photo() -> None:
+    """The photo window with the group photo and one more opened (`unifer-tray --open`, no tray)."""
+    with Desktop(1400, 860) as desktop, tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp) / "config.toml"
+        config.write_text("[tray]\ndescribe = false\n")
+        env = {**desktop.env, "UNIFER_CONFIG": str(config)}
+        second = ROOT / "tests" / "data" / "0-f1-su-ph.jpg"
+        window = subprocess.Popen([str(BIN / "unifer-tray"), "--open", str(PHOTO), str(second)], env=env)
+        wait_for(desktop, "^UniFER .* photo$")
+        time.sleep(6)  # both read; the first one shown
+        found = desktop.xdotool("search", "--name", "^UniFER .* photo$").stdout.split()[0]
+        desktop.xdotool("windowfocus", "--sync", found, "key", "Up")
+        time.sleep(1)
+        shot(env, "photo-window", window_box(desktop, "^UniFER .* photo$"))
+        desktop.xdotool("windowfocus", "--sync", found, "key", "Escape")
+        window.wait(15)
+
+
 if __name__ == "__main__":
-    {"teach": teach, "geometry": geometry}.get(sys.argv[1] if sys.argv[1:] else "", main)()
+    {"teach": teach, "geometry": geometry, "photo": photo}.get(sys.argv[1] if sys.argv[1:] else "", main)()

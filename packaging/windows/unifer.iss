@@ -49,6 +49,35 @@ Filename: "{app}\UniFER.exe"; Parameters: "--trigger quit"; Flags: runhidden; Ru
 [Registry]
 ; desktop-notifier registers the app for toast notifications under this key: removed on uninstall
 Root: HKCU; Subkey: "Software\Classes\AppUserModelId\{#AppName}"; Flags: uninsdeletekey
+; "Open with > UniFER" for photos and videos: the tray (or, if none runs, the window alone) shows them
+Root: HKCU; Subkey: "Software\Classes\Applications\UniFER.exe"; ValueType: string; ValueName: "FriendlyAppName"; ValueData: "{#AppName}"; Flags: uninsdeletekey
+Root: HKCU; Subkey: "Software\Classes\Applications\UniFER.exe\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\UniFER.exe"" --open ""%1"""
+Root: HKCU; Subkey: "Software\Classes\Applications\UniFER.exe\SupportedTypes"; ValueType: string; ValueName: ".jpg"; ValueData: ""
+Root: HKCU; Subkey: "Software\Classes\.jpg\OpenWithList\UniFER.exe"; ValueType: none; Flags: uninsdeletekey
+Root: HKCU; Subkey: "Software\Classes\Applications\UniFER.exe\SupportedTypes"; ValueType: string; ValueName: ".jpeg"; ValueData: ""
+Root: HKCU; Subkey: "Software\Classes\.jpeg\OpenWithList\UniFER.exe"; ValueType: none; Flags: uninsdeletekey
+Root: HKCU; Subkey: "Software\Classes\Applications\UniFER.exe\SupportedTypes"; ValueType: string; ValueName: ".png"; ValueData: ""
+Root: HKCU; Subkey: "Software\Classes\.png\OpenWithList\UniFER.exe"; ValueType: none; Flags: uninsdeletekey
+Root: HKCU; Subkey: "Software\Classes\Applications\UniFER.exe\SupportedTypes"; ValueType: string; ValueName: ".webp"; ValueData: ""
+Root: HKCU; Subkey: "Software\Classes\.webp\OpenWithList\UniFER.exe"; ValueType: none; Flags: uninsdeletekey
+Root: HKCU; Subkey: "Software\Classes\Applications\UniFER.exe\SupportedTypes"; ValueType: string; ValueName: ".bmp"; ValueData: ""
+Root: HKCU; Subkey: "Software\Classes\.bmp\OpenWithList\UniFER.exe"; ValueType: none; Flags: uninsdeletekey
+Root: HKCU; Subkey: "Software\Classes\Applications\UniFER.exe\SupportedTypes"; ValueType: string; ValueName: ".gif"; ValueData: ""
+Root: HKCU; Subkey: "Software\Classes\.gif\OpenWithList\UniFER.exe"; ValueType: none; Flags: uninsdeletekey
+Root: HKCU; Subkey: "Software\Classes\Applications\UniFER.exe\SupportedTypes"; ValueType: string; ValueName: ".tif"; ValueData: ""
+Root: HKCU; Subkey: "Software\Classes\.tif\OpenWithList\UniFER.exe"; ValueType: none; Flags: uninsdeletekey
+Root: HKCU; Subkey: "Software\Classes\Applications\UniFER.exe\SupportedTypes"; ValueType: string; ValueName: ".tiff"; ValueData: ""
+Root: HKCU; Subkey: "Software\Classes\.tiff\OpenWithList\UniFER.exe"; ValueType: none; Flags: uninsdeletekey
+Root: HKCU; Subkey: "Software\Classes\Applications\UniFER.exe\SupportedTypes"; ValueType: string; ValueName: ".mp4"; ValueData: ""
+Root: HKCU; Subkey: "Software\Classes\.mp4\OpenWithList\UniFER.exe"; ValueType: none; Flags: uninsdeletekey
+Root: HKCU; Subkey: "Software\Classes\Applications\UniFER.exe\SupportedTypes"; ValueType: string; ValueName: ".mov"; ValueData: ""
+Root: HKCU; Subkey: "Software\Classes\.mov\OpenWithList\UniFER.exe"; ValueType: none; Flags: uninsdeletekey
+Root: HKCU; Subkey: "Software\Classes\Applications\UniFER.exe\SupportedTypes"; ValueType: string; ValueName: ".avi"; ValueData: ""
+Root: HKCU; Subkey: "Software\Classes\.avi\OpenWithList\UniFER.exe"; ValueType: none; Flags: uninsdeletekey
+Root: HKCU; Subkey: "Software\Classes\Applications\UniFER.exe\SupportedTypes"; ValueType: string; ValueName: ".mkv"; ValueData: ""
+Root: HKCU; Subkey: "Software\Classes\.mkv\OpenWithList\UniFER.exe"; ValueType: none; Flags: uninsdeletekey
+Root: HKCU; Subkey: "Software\Classes\Applications\UniFER.exe\SupportedTypes"; ValueType: string; ValueName: ".webm"; ValueData: ""
+Root: HKCU; Subkey: "Software\Classes\.webm\OpenWithList\UniFER.exe"; ValueType: none; Flags: uninsdeletekey
 
 [UninstallDelete]
 ; desktop-notifier's registration for toast notifications

@@ -27,6 +27,9 @@ REQUIRED = [
     "notify-send",
     "gnome-keyring-daemon",
     "secret-tool",
+    "xclip",  # a picture on the X clipboard (the photo window's paste)
+    "tesseract",  # reads the screen as a user would
+    "dbus-monitor",  # which notification replaced which
 ]
 
 

@@ -92,6 +92,8 @@ def test_actions_are_the_ipc_words_and_the_trigger_choices():
         "screen",
         "webcam",
         "file",
+        "window",
+        "open",
         "live",
         "teach",
         "quit",

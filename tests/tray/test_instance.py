@@ -7,6 +7,7 @@ import socket
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -23,12 +24,12 @@ def tray(tmp_path, monkeypatch):
     """A running instance whose handler records what it was asked."""
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
     monkeypatch.setattr(instance, "HANDSHAKE_SECONDS", 0.5)
-    asked: list[Action] = []
+    asked: list = []
     running = SingleInstance()
     assert running.acquire()
 
-    def handler(action: Action) -> str:
-        asked.append(action)
+    def handler(action: Action, paths: list[Path]) -> str:
+        asked.append((action, paths) if paths else action)
         return "pong" if action is Action.PING else "queued"
 
     running.serve(handler)
@@ -46,6 +47,12 @@ def test_actions_arrive_and_replies_come_back(tray):
     assert send(Action.PING) == "pong"
     assert send(Action.SCREEN) == "queued"
     assert tray == [Action.PING, Action.SCREEN]
+
+
+def test_open_carries_the_files_to_open_as_absolute_paths(tray, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert send(Action.OPEN, paths=[Path("photo one.jpg"), tmp_path / "b.png"]) == "queued"
+    assert tray == [(Action.OPEN, [tmp_path / "photo one.jpg", tmp_path / "b.png"])]
 
 
 def test_a_silent_client_blocks_neither_triggers_nor_a_second_start(tray):

@@ -397,7 +397,7 @@ def test_a_left_click_on_the_icon_analyses_a_region(desktop, tray):
 def test_menu_full_screen(desktop, tray):
     app = tray()
     open_tray_menu(desktop)
-    desktop.xdotool("key", "Down", "Down", "Return")  # the second item: Analyze full screen
+    desktop.xdotool("key", "Down", "Down", "Down", "Return")  # the third item: Analyze full screen
     assert app.wait_notification(is_result)["summary"].startswith("Happiness")
 
 
@@ -535,7 +535,7 @@ def test_teach_my_expressions_then_not_right_from_the_menu(desktop, tray, profil
     app.trigger("webcam")
     app.wait_notification(is_result)
     open_tray_menu(desktop)
-    desktop.xdotool("key", *["Down"] * 6, "Right", "Down", "Return")  # My expressions > Not right?…
+    desktop.xdotool("key", *["Down"] * 7, "Right", "Down", "Return")  # My expressions > Not right?…
     chooser = wait_for_window(desktop, "^Not right\\?$")
     press(desktop, chooser, "3")  # sadness
     corrected = app.wait_notification(lambda n: n["summary"] == "UniFER learned your expression")
@@ -638,3 +638,117 @@ def test_bundle_starts_the_browser_with_the_outside_environment(desktop, bundle,
         report.terminate()
         report.wait(10)
         subprocess.run([*unifer, "disable", "--delete"], env=env, capture_output=True)
+
+
+# -- the photo window (#24): read as a user would, by OCR of the screen ----------------------------
+PHOTO_WINDOW = "^UniFER .* photo$"
+
+
+def screen_text(desktop: Desktop) -> str:
+    """What tesseract reads on the whole screen, lower case."""
+    import mss
+    from PIL import Image
+
+    with mss.MSS(display=desktop.env["DISPLAY"]) as grabber:
+        shot = grabber.grab(grabber.monitors[1])
+    picture = Path(desktop.root) / "screen.png"
+    Image.frombytes("RGB", shot.size, shot.rgb).save(picture)
+    return subprocess.run(["tesseract", str(picture), "stdout"], capture_output=True, text=True).stdout.lower()
+
+
+def wait_for_text(desktop: Desktop, *words: str, timeout: float = 40.0) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        text = screen_text(desktop)
+        if all(word in text for word in words):
+            return text
+        assert time.monotonic() < deadline, f"{words} not on screen; it reads:\n{text}"
+        time.sleep(0.5)
+
+
+def close_photo_window(desktop: Desktop, window: str) -> None:
+    press(desktop, window, "Escape")
+    deadline = time.monotonic() + 10
+    while desktop.xdotool("search", "--name", PHOTO_WINDOW).returncode == 0:
+        assert time.monotonic() < deadline, "Esc did not close the photo window"
+        time.sleep(0.1)
+
+
+def photo_copy(tmp_path: Path, name: str) -> Path:
+    import shutil
+
+    copy = tmp_path / name
+    shutil.copy(DATA / "single_face.jpg", copy)
+    return copy
+
+
+def test_the_photo_window_reads_a_pasted_photo_and_esc_closes_it(desktop, tray):
+    app = tray()
+    assert app.trigger("window").stdout.strip() == "photo window opened"
+    window = wait_for_window(desktop, PHOTO_WINDOW)
+    wait_for_text(desktop, "drop photos or videos here")
+    clipboard = subprocess.Popen(  # a picture on the real X clipboard, as an image viewer's Copy leaves it
+        ["xclip", "-quiet", "-selection", "clipboard", "-t", "image/png", "-i", str(DATA / "single_face.png")],
+        env=desktop.env,
+    )
+    try:
+        time.sleep(0.5)
+        press(desktop, window, "ctrl+v")
+        wait_for_text(desktop, "pasted picture", "happiness 100%")
+    finally:
+        clipboard.terminate()
+    close_photo_window(desktop, window)
+    assert app.trigger("ping").stdout.strip() == "pong"  # the tray lives on
+
+
+def test_a_photo_dragged_from_another_application_is_read(desktop, tray, tmp_path):
+    photo = photo_copy(tmp_path, "dragged face.jpg")
+    app = tray()
+    app.trigger("window")
+    window = wait_for_window(desktop, PHOTO_WINDOW)
+    source = subprocess.Popen(
+        [sys.executable, str(Path(__file__).parents[1] / "support" / "drag_source.py"), photo.as_uri(), "1100", "700"],
+        env=desktop.env,
+    )
+    try:
+        wait_for_window(desktop, "^drag source$")
+        time.sleep(0.5)
+        geometry = desktop.xdotool("getwindowgeometry", "--shell", window).stdout
+        where = dict(line.split("=") for line in geometry.split())
+        target_x = int(where["X"]) + int(where["WIDTH"]) // 2
+        target_y = int(where["Y"]) + int(where["HEIGHT"]) // 2
+        desktop.xdotool("mousemove", "1180", "740", "mousedown", "1")
+        for step in range(1, 21):  # a real drag: the pointer moves in steps over the target
+            x = 1180 + (target_x - 1180) * step // 20
+            y = 740 + (target_y - 740) * step // 20
+            desktop.xdotool("mousemove", str(x), str(y))
+            time.sleep(0.05)
+        time.sleep(0.3)
+        desktop.xdotool("mouseup", "1")
+        wait_for_text(desktop, "dragged face", "happiness 100%")
+    finally:
+        source.terminate()
+    close_photo_window(desktop, window)
+
+
+def test_open_shows_files_in_the_running_trays_window(desktop, tray, tmp_path):
+    photo = photo_copy(tmp_path, "opened face.jpg")
+    app = tray()
+    opened = subprocess.run([*app.command, "--open", str(photo)], env=app.env, capture_output=True, text=True)
+    assert opened.stdout.strip() == "photo window opened"
+    window = wait_for_window(desktop, PHOTO_WINDOW)
+    wait_for_text(desktop, "opened face", "happiness 100%")
+    close_photo_window(desktop, window)
+    assert app.trigger("ping").stdout.strip() == "pong"
+
+
+def test_open_without_a_tray_opens_the_window_on_its_own(desktop, face_window, tmp_path):
+    photo = photo_copy(tmp_path, "alone face.jpg")
+    config = Path(desktop.root) / "config" / "unifer-test.toml"
+    config.write_text("[tray]\ndescribe = false\n")
+    env = {**desktop.env, "UNIFER_CONFIG": str(config)}
+    window_process = subprocess.Popen([str(BIN / "unifer-tray"), "--open", str(photo)], env=env)
+    window = wait_for_window(desktop, PHOTO_WINDOW)
+    wait_for_text(desktop, "alone face", "happiness 100%")
+    close_photo_window(desktop, window)
+    assert window_process.wait(10) == 0

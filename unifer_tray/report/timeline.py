@@ -20,6 +20,12 @@ OPENNESS_COLOURS = {"eyes": "#9467bd", "mouth": "#e377c2"}
 
 
 def draw_timeline(summary: VideoSummary, path: Path) -> None:
+    save_image_private(timeline_picture(summary), path)
+
+
+def timeline_picture(summary: VideoSummary) -> Image.Image:
+    """One panel per person: the expressions over time, valence and arousal (and, with face
+    geometry, head pose and openness)."""
     tracks = list(summary.tracks.values())
     height = 40 + sum(_track_height(track) for track in tracks) + (0 if tracks else PANEL + AFFECT + 40) + 30
     image = Image.new("RGB", (WIDTH, height), "white")
@@ -63,7 +69,7 @@ def draw_timeline(summary: VideoSummary, path: Path) -> None:
             top = _geometry_panels(draw, font, track, top - 20, x_of, plot_width) + 30
     draw.text((MARGIN, height - 22), f"{span_start:.1f} s", fill="black", font=font)
     draw.text((MARGIN + plot_width - 40, height - 22), f"{span_start + span:.1f} s", fill="black", font=font)
-    save_image_private(image, path)
+    return image
 
 
 def _track_height(track: TrackSummary) -> int:

@@ -11,6 +11,8 @@ class Action(str, Enum):
     SCREEN = "screen"
     WEBCAM = "webcam"
     FILE = "file"
+    WINDOW = "window"  # the photo window: drop, paste or open photos
+    OPEN = "open"  # the photo window with files (`unifer-tray --open FILE...`)
     LIVE = "live"
     TEACH = "teach"  # Teach UniFER my expressions (the guided webcam session)
     QUIT = "quit"

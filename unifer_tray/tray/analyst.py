@@ -26,7 +26,7 @@ from ..capture.sources import Captured, Captures
 from ..config import CameraConfig, Config, OllamaConfig
 from ..history import History, HistoryError
 from ..notify import Notification
-from ..outcome import finish
+from ..outcome import annotated, finish
 from ..pipeline import Options, Pipeline
 from ..profile.store import CalibrationCache, ProfileError, ProfileStore
 from . import dialogs
@@ -36,6 +36,7 @@ from .jobs import Cancel, Finished, Job, Message, OverlayState, Said, Shown
 
 if TYPE_CHECKING:
     import numpy as np
+    from PIL import Image
 
     from ..profile.calibration import Calibration
     from ..result import Analysis, CaptureKind
@@ -82,7 +83,7 @@ class Analyst:
                 self._pipeline.describe_with(describing(config))
             return self._pipeline
 
-    def _warm_up(self, config: Config) -> None:
+    def warm_up(self, config: Config) -> None:
         """Load the models while the user drags a region or the camera starts; a failure is
         reported by the analysis that needs them."""
         try:
@@ -90,16 +91,17 @@ class Analyst:
         except Exception:  # said again, with its reason, when the analysis asks for them
             log.debug("loading the models failed; the analysis will say why", exc_info=True)
 
-    def handle(self, job: Job, send: Send, cancel: threading.Event) -> None:
-        """One capture, its analysis and what the user is told; ends with `Finished`."""
+    def handle(self, job: Job, send: Send, cancel: threading.Event, pictures: bool = False) -> None:
+        """One capture, its analysis and what the user is told; ends with `Finished`
+        (`pictures`: as for `analyze`)."""
         config = job.config
         self.captures.camera = config.camera
         self.history.retention_days = config.history.retention_days
-        threading.Thread(target=self._warm_up, args=(config,), name="unifer-load", daemon=True).start()
+        threading.Thread(target=self.warm_up, args=(config,), name="unifer-load", daemon=True).start()
         ok = False
         try:
             captured = self._capture(job.action, send)
-            ok = captured is None or self._analyze(captured, config, send, cancel)
+            ok = captured is None or self.analyze(captured, config, send, cancel, pictures)
         except CaptureError as exc:
             send(Said(Notification("Capture failed", str(exc))))
         except Exception as exc:  # one capture fails, the process goes on
@@ -131,9 +133,12 @@ class Analyst:
         except ProfileError as exc:
             return None, str(exc)
 
-    def _analyze(self, captured: Captured, config: Config, send: Send, cancel: threading.Event) -> bool:
+    def analyze(
+        self, captured: Captured, config: Config, send: Send, cancel: threading.Event, pictures: bool = False
+    ) -> bool:
         """Pipeline and outcome: the reading at once, then again with its description; False
-        if something failed."""
+        if something failed. `pictures`: each `Shown` carries the annotated picture (the photo
+        window shows it)."""
         shown = captured.image if isinstance(captured.image, str) else captured.kind  # the report may name a file
         profile, problem = self._profile(captured.kind, config)
         pipeline = self.pipeline(config)
@@ -142,9 +147,12 @@ class Analyst:
         def correctable(analysis: Analysis) -> bool:
             return captured.kind == "webcam" and bool(analysis.faces)  # the webcam sees the user
 
+        def picture(analysis: Analysis, rgb: np.ndarray | None) -> Image.Image | None:
+            return annotated(rgb, analysis) if pictures and rgb is not None else None
+
         def show_reading(analysis: Analysis, rgb: np.ndarray) -> None:
             outcome = finish(analysis, rgb, pipeline.model_versions, correctable=correctable(analysis), created=created)
-            send(Shown(outcome, describing=True, correctable=correctable(analysis), profile_problem=problem))
+            send(Shown(outcome, True, correctable(analysis), problem, picture(analysis, rgb)))
 
         analysis, rgb = pipeline.run(
             captured.image, Options(profile=profile), source=shown, cancel=cancel, on_reading=show_reading
@@ -165,7 +173,7 @@ class Analyst:
             except HistoryError as exc:
                 history_problem = str(exc)
         final = replace(outcome, thumbnails=None)  # the faces stay in this process
-        send(Shown(final, describing=False, correctable=correctable(analysis), profile_problem=problem))
+        send(Shown(final, False, correctable(analysis), problem, picture(analysis, rgb)))
         if history_problem:
             send(Said(Notification("History not saved", history_problem)))
             return False

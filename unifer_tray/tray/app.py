@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .. import platform
@@ -100,6 +101,9 @@ class TrayApp:
         self.live_window = ChildWindow(
             "The live view", {0: None, 1: ("Live view unavailable", "{last}; see `unifer doctor`.")}, self._notify
         )
+        self.photo_window = ChildWindow(
+            "The photo window", {0: None, 1: ("Photo window unavailable", "{last}; see `unifer doctor`.")}, self._notify
+        )
         self.icon: Any = None  # a pystray.Icon once run() made it
         self._state: IconState = "idle"
         self._tooltip_before = "UniFER"
@@ -118,7 +122,10 @@ class TrayApp:
         self._update_menu()
 
     # -- requests from the menu, hotkeys and IPC --------------------------------------------
-    def trigger(self, action: Action) -> str:
+    def trigger(self, action: Action, paths: list[Path] | None = None) -> str:
+        """What the menu, the hotkeys and IPC ask for (OPEN: with the files to show)."""
+        if action in (Action.WINDOW, Action.OPEN):
+            return self.open_photo_window(paths or [])
         if action is Action.PING:
             return "pong"
         if action is Action.QUIT:
@@ -216,6 +223,21 @@ class TrayApp:
 
         return "live view opened" if self.live_window.open(live.open_window) else "live view already open"
 
+    def open_photo_window(self, paths: list[Path]) -> str:
+        """The photo window (its own process; one at a time): opened, or brought to the front
+        with the new files."""
+        from .. import photo
+
+        if self.photo_window.open(lambda: photo.open_window(paths)):
+            return "photo window opened"
+        running = self.photo_window.process
+        if running is not None:
+            try:
+                photo.tell(running, open=[str(path) for path in paths], front=True)
+            except OSError:  # it is closing right now
+                return "photo window closing; try again"
+        return "photo window shown"
+
     def about(self) -> None:
         self._notify(Notification("About UniFER & privacy", ABOUT_TEXT))
 
@@ -225,7 +247,7 @@ class TrayApp:
         self.hotkeys.stop()
         if self.instance is not None:
             self.instance.release()
-        for window in (self.live_window, self.profile.window):
+        for window in (self.live_window, self.profile.window, self.photo_window):
             window.close()  # its camera is released with the process
         self.worker.stop(QUIT_DRAIN_SECONDS)
         self.analysis.end()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import os
 import secrets
@@ -33,6 +34,8 @@ MUTEX_NAME = r"Local\unifer-tray"  # the installer's AppMutex: it waits for the 
 CHALLENGE_BYTES = 32
 MAX_WORD_BYTES = 64  # the longest action word, with room to spare
 MAX_REPLY_BYTES = 256
+MAX_PATHS_BYTES = 256 * 1024  # `--open`'s file names, as JSON (a file manager's selection)
+Handler = Callable[[Action, list[Path]], str]
 
 
 class ProtocolError(OSError):
@@ -63,15 +66,17 @@ def _new_address() -> str:
     return platform.current().instance_address(platform.current().instance_folder(), fresh=True)
 
 
-def send(action: Action, timeout: float = 5.0) -> str:
-    """Deliver an action to the running tray and return its reply; raises ConnectionError if
-    none is running or it does not answer within `timeout`."""
+def send(action: Action, timeout: float = 5.0, paths: list[Path] | None = None) -> str:
+    """Deliver an action (OPEN: with the files to open) to the running tray and return its
+    reply; raises ConnectionError if none is running or it does not answer within `timeout`."""
     try:
         key = _key_file().read_bytes()
         with Client(_address()) as connection:
             challenge = _receive(connection, CHALLENGE_BYTES, timeout)
             connection.send_bytes(_signature(key, challenge))
             connection.send_bytes(action.value.encode())
+            if action is Action.OPEN:
+                connection.send_bytes(json.dumps([str(path.absolute()) for path in paths or []]).encode())
             return _receive(connection, MAX_REPLY_BYTES, timeout).decode(errors="replace")
     except ProtocolError as exc:
         raise ConnectionError(f"UniFER tray did not answer ({exc}); restart it if this persists") from exc
@@ -107,7 +112,7 @@ class SingleInstance:
         self._listener = Listener(address)  # no pickle-based authkey handshake: see _answer
         return True
 
-    def serve(self, handler: Callable[[Action], str]) -> None:
+    def serve(self, handler: Handler) -> None:
         def loop() -> None:
             while self._listener is not None:
                 try:
@@ -123,7 +128,7 @@ class SingleInstance:
 
         threading.Thread(target=loop, name="unifer-ipc", daemon=True).start()
 
-    def _answer(self, connection: Connection, handler: Callable[[Action], str]) -> None:
+    def _answer(self, connection: Connection, handler: Handler) -> None:
         with connection:
             try:
                 challenge = secrets.token_bytes(CHALLENGE_BYTES)
@@ -133,7 +138,11 @@ class SingleInstance:
                     raise ProtocolError("wrong key")
                 word = _receive(connection, MAX_WORD_BYTES, HANDSHAKE_SECONDS).decode(errors="replace")
                 action = Action.parse(word)
-                reply = handler(action) if action else f"unknown action {word[:20]!r}"
+                paths: list[Path] = []
+                if action is Action.OPEN:
+                    names = json.loads(_receive(connection, MAX_PATHS_BYTES, HANDSHAKE_SECONDS))
+                    paths = [Path(name) for name in names if isinstance(name, str)]
+                reply = handler(action, paths) if action else f"unknown action {word[:20]!r}"
                 connection.send_bytes(reply.encode()[:MAX_REPLY_BYTES])
             except (OSError, EOFError) as exc:
                 log.info("IPC client dropped: %s", exc)

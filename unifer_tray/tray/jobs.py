@@ -9,11 +9,15 @@ must stay light enough for the idle tray (tests/test_imports.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..notify import Notification
 from ..result import Outcome
 from .actions import Action
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class Shown:
     describing: bool
     correctable: bool  # a webcam reading: "Not right?" teaches the user's profile
     profile_problem: str | None = None  # why the user's profile could not be used, if it could not
+    picture: Image.Image | None = None  # the annotated picture, for a window that shows it (never the tray's)
 
 
 @dataclass(frozen=True)

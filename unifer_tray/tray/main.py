@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import time
+from pathlib import Path
 
 import platformdirs
 
@@ -31,6 +33,13 @@ def main(argv: list[str] | None = None) -> int:
         choices=[action.value for action in Action],
         help="send this action to the running tray (bind it to an OS shortcut)",
     )
+    parser.add_argument(
+        "--open",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="show these photos or videos in the UniFER window (a file manager's 'Open with' runs this)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log to stderr")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -47,6 +56,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"unifer-tray: {exc}", file=sys.stderr)
             return ExitCode.FAILED
         return ExitCode.OK
+    if args.open:
+        try:
+            print(send(Action.OPEN, paths=args.open))
+            return ExitCode.OK
+        except ConnectionError:  # no tray: the window on its own
+            from ..photo.window import main as photo_window
+
+            return photo_window([str(path) for path in args.open])
 
     from ..config import ConfigError, load_config
 
@@ -58,8 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     for warning in config.warnings:
         logging.getLogger("unifer_tray").warning("config: %s", warning)
     instance = SingleInstance()
-    if not instance.acquire():
-        print("UniFER tray is already running (use `unifer-tray --trigger region` to capture).")
+    if not instance.acquire():  # launched again (the desktop's launcher): the window, not a second tray
+        with contextlib.suppress(ConnectionError):
+            send(Action.WINDOW)
+        print("UniFER is already running: its window opens (`unifer-tray --trigger region` captures).")
         return ExitCode.OK
     try:
         from .app import TrayApp

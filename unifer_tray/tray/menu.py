@@ -49,6 +49,7 @@ def build_menu(app: MenuHost) -> Any:
         return app.history.enabled
 
     return pystray.Menu(
+        item("Open UniFER…", lambda: app.trigger(Action.WINDOW)),
         item(f"Analyze screen region ({hotkey})", lambda: app.trigger(Action.REGION), default=True),
         item("Analyze full screen", lambda: app.trigger(Action.SCREEN)),
         item("Webcam snapshot", lambda: app.trigger(Action.WEBCAM)),

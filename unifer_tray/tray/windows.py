@@ -59,6 +59,11 @@ class ChildWindow:
     def is_open(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
+    @property
+    def process(self) -> subprocess.Popen[str] | None:
+        """The window's process while it is open (to send it requests)."""
+        return self._process if self.is_open() else None
+
     def open(self, start: Callable[[], subprocess.Popen[str]], on_end: Callable[[int], None] | None = None) -> bool:
         """Start the window unless one is open (False); `on_end` hears its exit code."""
         if self.is_open():
