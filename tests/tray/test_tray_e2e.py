@@ -25,6 +25,7 @@ BIN = Path(sys.executable).parent
 DATA = Path(__file__).parents[1] / "data"
 FACE_AT = (100, 120)  # where the face photo's window is placed
 FACE_BOX = (184, 193, 199, 199)  # the face inside single_face.jpg (x, y, w, h)
+PHOTO_WINDOW = "^UniFER .* photo$"  # xdotool matches WM_NAME, where the em dash is not UTF-8
 
 
 @pytest.fixture(scope="module")
@@ -409,11 +410,16 @@ def test_menu_quit_exits_cleanly(desktop, tray):
     assert app.trigger("ping").returncode == 1
 
 
-def test_second_instance_and_quit(tray):
+def test_a_second_launch_opens_the_window_and_quit_ends_both(desktop, tray):
     app = tray()
     second = subprocess.run([str(BIN / "unifer-tray")], env=app.env, capture_output=True, text=True, timeout=30)
-    assert second.returncode == 0 and "already running" in second.stdout
+    assert second.returncode == 0 and "already running: its window opens" in second.stdout
+    wait_for_window(desktop, PHOTO_WINDOW)  # what the desktop's launcher gives when UniFER already runs
     output = app.stop()
+    deadline = time.monotonic() + 5
+    while desktop.xdotool("search", "--name", PHOTO_WINDOW).returncode == 0:  # closed with the tray
+        assert time.monotonic() < deadline, "the photo window outlived the tray"
+        time.sleep(0.1)
     assert app.process.returncode == 0
     assert "ready" in output
     assert app.trigger("screen").returncode == 1  # nothing answers any more
@@ -641,7 +647,6 @@ def test_bundle_starts_the_browser_with_the_outside_environment(desktop, bundle,
 
 
 # -- the photo window (#24): read as a user would, by OCR of the screen ----------------------------
-PHOTO_WINDOW = "^UniFER .* photo$"
 
 
 def screen_text(desktop: Desktop) -> str:
@@ -747,8 +752,11 @@ def test_open_without_a_tray_opens_the_window_on_its_own(desktop, face_window, t
     config = Path(desktop.root) / "config" / "unifer-test.toml"
     config.write_text("[tray]\ndescribe = false\n")
     env = {**desktop.env, "UNIFER_CONFIG": str(config)}
-    window_process = subprocess.Popen([str(BIN / "unifer-tray"), "--open", str(photo)], env=env)
+    clip = DATA / "single_face.mp4"
+    window_process = subprocess.Popen([str(BIN / "unifer-tray"), "--open", str(photo), str(clip)], env=env)
     window = wait_for_window(desktop, PHOTO_WINDOW)
+    wait_for_text(desktop, "video read", "1 track(s)", "peaks: happiness")  # a video: its summary and timeline
+    press(desktop, window, "Up")
     wait_for_text(desktop, "alone face", "happiness 100%")
     close_photo_window(desktop, window)
     assert window_process.wait(10) == 0
