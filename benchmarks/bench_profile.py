@@ -120,9 +120,16 @@ def cached_features(folder: Path, paths: list[Path], side: int, jobs: int) -> np
 FLOOR = [FEATURE_FLOOR]  # --floor replaces it
 
 
-def change(z: np.ndarray, truth: np.ndarray, teach: np.ndarray, test: np.ndarray, strength: float) -> float:
+def change(
+    z: np.ndarray,
+    truth: np.ndarray,
+    teach: np.ndarray,
+    test: np.ndarray,
+    strength: float | None,
+    untaught_strength: float | None = None,
+) -> float:
     """Accuracy on `test` with a profile taught on `teach`, minus accuracy without."""
-    bias = fit_bias(z[teach], truth[teach], strength, FLOOR[0])
+    bias = fit_bias(z[teach], truth[teach], strength, FLOOR[0], untaught_strength)
     adapted = adapt(z[test], bias, FLOOR[0])
     return float((adapted.argmax(1) == truth[test]).mean() - (z[test].argmax(1) == truth[test]).mean())
 

@@ -1,13 +1,14 @@
 """Expression profiles with real people: teach a person's own photos, read that person's others
 (printed, never asserted). docs/adr/0009-expression-profiles.md quotes it.
 
-usage: python benchmarks/bench_profile_people.py TAIWAN_DIR [--shots 1 2 3] [--strengths ...]
+usage: python benchmarks/bench_profile_people.py TAIWAN_DIR [--shots 1 2 3] [--strengths ...] [--untaught-strength S]
 
 TAIWAN_DIR is what ../shared/tools/taiwan_posed.py writes: 29 performers, several photos per
 person and label. Each photo goes through the shipped path (detection, the general reading, its
 probabilities kept as a profile keeps them). For each person, `shots` photos per label teach the
 profile (a teach session of one photo, or a short burst), the person's other photos are read with
-and without it; 20 random draws per person. Printed per strength: the mean change per person, the
+and without it; 20 random draws per person. Printed for the shipped priors (they depend on how
+many labels were taught) and per uniform strength: the mean change per person, the
 worst person, and how many are more than 5 points worse; the strength is then chosen on the
 people of four folds and scored on the fifth (folds by person). Fear is printed apart: raters
 agree with the performers' intended fear for only about 15 % of these photos.
@@ -24,7 +25,6 @@ import numpy as np
 from bench_profile import change  # this folder is on sys.path when the script runs
 
 from unifer_tray.pipeline import analyze_images
-from unifer_tray.profile.calibration import PRIOR_STRENGTH
 from unifer_tray.profile.features import log_probabilities
 from unifer_tray.result import LABELS
 
@@ -41,7 +41,9 @@ def readings(folder: Path, rows: list[dict[str, str]]) -> np.ndarray:
     return z
 
 
-def person_changes(z, truth, person, shots: int, strength: float, rng) -> dict[str, float]:
+def person_changes(
+    z, truth, person, shots: int, strength: float | None, rng, untaught: float | None
+) -> dict[str, float]:
     """Mean accuracy change on each person's untaught photos, over random teach draws."""
     out = {}
     for who in np.unique(person):
@@ -52,7 +54,7 @@ def person_changes(z, truth, person, shots: int, strength: float, rng) -> dict[s
         changes = []
         for _ in range(DRAWS):
             teach = np.concatenate([rng.choice(mine[truth[mine] == k], shots, replace=False) for k in taught_labels])
-            changes.append(change(z, truth, teach, np.setdiff1d(mine, teach), strength))
+            changes.append(change(z, truth, teach, np.setdiff1d(mine, teach), strength, untaught))
         out[who] = float(np.mean(changes)) * 100
     return out
 
@@ -61,7 +63,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--shots", type=int, nargs="+", default=[1, 2, 3])
-    parser.add_argument("--strengths", type=float, nargs="+", default=[PRIOR_STRENGTH, 0.25, 0.5, 1.0, 2.0, 4.0])
+    parser.add_argument("--strengths", type=float, nargs="+", default=[0.25, 0.5, 1.0, 2.0, 4.0])
+    parser.add_argument(
+        "--untaught-strength",
+        type=float,
+        help="a separate prior for the labels a person taught nothing (default: the same as the others)",
+    )
     args = parser.parse_args()
     if not (args.folder / "labels.csv").exists():
         print(f"skipped: {args.folder} has no labels.csv; see shared/notes/devdata.md to make it", file=sys.stderr)
@@ -77,13 +84,16 @@ def main() -> int:
         print("\nwithout the fear photos" if without_fear else "\nall seven labels")
         for shots in args.shots:
             by_strength = {
-                s: person_changes(z[keep], truth[keep], person[keep], shots, s, np.random.default_rng(0))
-                for s in args.strengths
+                s: person_changes(
+                    z[keep], truth[keep], person[keep], shots, s, np.random.default_rng(0), args.untaught_strength
+                )
+                for s in [None, *args.strengths]
             }
             for s, changes in by_strength.items():
                 d = np.array(list(changes.values()))
+                name = "the shipped priors" if s is None else f"strength {s:>4}"
                 print(
-                    f"  {shots} per label, strength {s:>4}: mean {d.mean():+.2f} points per person, "
+                    f"  {shots} per label, {name}: mean {d.mean():+.2f} points per person, "
                     f"worst {d.min():+.1f}, >5 points worse {np.sum(d < -5)} of {len(d)}"
                 )
             held_out = []

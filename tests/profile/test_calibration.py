@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 
 from unifer_tray.pipeline import Options
-from unifer_tray.profile.calibration import PRIOR_STRENGTH, Calibration, fit_bias
+from unifer_tray.profile.calibration import (
+    PRIOR_STRENGTH,
+    SESSION_STRENGTH,
+    UNTAUGHT_STRENGTH,
+    Calibration,
+    fit_bias,
+    prior_strengths,
+)
 from unifer_tray.profile.features import log_probabilities
 from unifer_tray.result import LABELS, Analysis
 
@@ -91,3 +98,46 @@ def test_one_correction_never_overturns_a_reading_of_90_percent(taught):
         clear = dict(zip(LABELS, np.exp(features(**{label: 0.9})), strict=True))
         adapted = profile.probabilities(clear)
         assert max(adapted, key=adapted.get) == label
+
+
+def session(worst_label: str, read_as: str, labels: list[str]) -> Calibration:
+    """A teach session of `labels`, one clear example each, except `worst_label`'s: at the floor
+    of the general reading, which reads it as `read_as` at 90 %."""
+    examples = [
+        features(**({label: 0.0001, read_as: 0.9} if label == worst_label else {label: 0.9})) for label in labels
+    ]
+    return Calibration.fit("me", np.array(examples), np.array([LABELS.index(label) for label in labels]))
+
+
+@pytest.mark.parametrize("worst_label", ["neutral", "fear", "anger"])
+def test_in_a_teach_session_one_example_never_overturns_a_reading_of_90_percent(worst_label):
+    """The weaker session prior keeps the single-example bound once four labels are taught."""
+    taught = ["neutral", "happiness", "fear", "anger"]
+    for read_as in (label for label in LABELS if label != worst_label):
+        profile = session(worst_label, read_as, taught)
+        for label in LABELS:
+            clear = dict(zip(LABELS, np.exp(features(**{label: 0.9})), strict=True))
+            adapted = profile.probabilities(clear)
+            assert max(adapted, key=adapted.get) == label, (read_as, label)
+
+
+def test_a_teach_session_moves_what_it_taught_and_leaves_a_skipped_expression_alone():
+    """Four taught expressions are held more loosely than a lone correction; a skipped one
+    (disgust here) keeps almost no bias, so its faces are not pushed away."""
+    taught = ["neutral", "happiness", "sadness", "surprise"]
+    misread = [
+        features(sadness=0.6, neutral=0.2),
+        features(happiness=0.9),
+        features(sadness=0.9),
+        features(surprise=0.9),
+    ]
+    labels = np.array([LABELS.index(label) for label in taught])
+    assert (
+        prior_strengths(labels) == np.where(np.isin(np.arange(7), labels), SESSION_STRENGTH, UNTAUGHT_STRENGTH)
+    ).all()
+    assert (prior_strengths(labels[:3]) == PRIOR_STRENGTH).all()  # three corrections: the lone-example prior
+    bias = fit_bias(np.array(misread), labels)
+    lone = fit_bias(np.array(misread), labels, strength=PRIOR_STRENGTH)
+    neutral, disgust = LABELS.index("neutral"), LABELS.index("disgust")
+    assert bias[neutral] > lone[neutral] > 0
+    assert abs(bias[disgust]) < 0.05 < abs(lone[disgust])

@@ -609,11 +609,16 @@ def test_frozen_bundle_on_a_desktop(desktop, tray, bundle, mjpeg_clip):
     assert app.wait_notification(is_result)["summary"].startswith("Happiness")
     assert len(analysis_processes(app)) == 1  # the frozen app starts itself as the analysis process
     assert "onnxruntime" not in Path(f"/proc/{app.process.pid}/maps").read_text()
+    subprocess.run([*app.command, "--open", str(DATA / "single_face.jpg")], env=app.env, check=True, timeout=30)
+    window = wait_for_window(desktop, PHOTO_WINDOW)  # its own Tk, tkdnd and ImageTk
+    wait_for_text(desktop, "happiness 100%")
+    close_photo_window(desktop, window)
     desktop.clear_notifications()
     app.trigger("webcam")
     assert app.wait_notification(is_result)["summary"].endswith("· 1 face")
     output = app.stop()
     assert "pixbuf" not in output.lower() and "Traceback" not in output, output
+    assert "drag and drop unavailable" not in output  # tkdnd loads from the bundle
 
 
 def test_bundle_starts_the_browser_with_the_outside_environment(desktop, bundle, tmp_path):

@@ -12,8 +12,13 @@ calibrated. The floor keeps a sharp face's near-zero probabilities (face-api say
 it means "unlikely") from outweighing everything the user taught. The profile's probabilities
 are softmax(z + T b): the argmax of the model above, on the general model's scale.
 
-PRIOR_STRENGTH and FEATURE_FLOOR were chosen on development data (benchmarks/bench_profile.py;
-docs/adr/0009).
+The prior's strength depends on what was taught. A profile with examples of fewer than
+SESSION_LABELS labels (a few "Not right?" corrections) holds every bias with PRIOR_STRENGTH, so
+that one example can never overturn a clear reading of another label. Once SESSION_LABELS or
+more labels have examples (a teach session), the taught labels are held with SESSION_STRENGTH,
+and the labels without any with UNTAUGHT_STRENGTH, so that skipping an expression does not push
+its faces away. All were chosen on development data (benchmarks/bench_profile.py on FER2013,
+benchmarks/bench_profile_people.py on real people; docs/adr/0009).
 Applying it is a vector addition: microseconds per face.
 """
 
@@ -30,6 +35,9 @@ from ..vision.classifier import fusion, softmax
 from .features import log_probabilities
 
 PRIOR_STRENGTH = 2.0
+SESSION_LABELS = 4
+SESSION_STRENGTH = 0.5
+UNTAUGHT_STRENGTH = 10.0
 FEATURE_FLOOR = 1e-3
 NEWTON_STEPS = 25
 
@@ -48,21 +56,38 @@ def adapt(log_p: np.ndarray, bias: np.ndarray, floor: float = FEATURE_FLOOR) -> 
     return floored(log_p, floor) + temperature() * np.asarray(bias)
 
 
+def prior_strengths(labels: np.ndarray) -> np.ndarray:
+    """The shipped prior precision per label for examples with these labels (see above)."""
+    taught = np.bincount(np.asarray(labels, int), minlength=len(LABELS)) > 0
+    if taught.sum() < SESSION_LABELS:
+        return np.full(len(LABELS), PRIOR_STRENGTH)
+    return np.where(taught, SESSION_STRENGTH, UNTAUGHT_STRENGTH)
+
+
 def fit_bias(
-    features: np.ndarray, labels: np.ndarray, strength: float = PRIOR_STRENGTH, floor: float = FEATURE_FLOOR
+    features: np.ndarray,
+    labels: np.ndarray,
+    strength: float | None = None,
+    floor: float = FEATURE_FLOOR,
+    untaught_strength: float | None = None,
 ) -> np.ndarray:
     """b for N examples (features N x 7 log-probabilities, labels N indices into LABELS).
 
-    The objective is convex and seven-dimensional, so Newton's method converges in a few steps."""
+    The priors are `prior_strengths(labels)`, unless the benchmarks ask for `strength` (every
+    label) and `untaught_strength` (the labels without an example). The objective is convex
+    and seven-dimensional, so Newton's method converges in a few steps."""
     bias = np.zeros(len(LABELS))
     if not len(labels):
         return bias
     scaled = floored(features, floor) / temperature()
     truth = np.eye(len(LABELS))[np.asarray(labels)]
+    prior = prior_strengths(labels) if strength is None else np.full(len(LABELS), strength)
+    if strength is not None and untaught_strength is not None:
+        prior[truth.sum(axis=0) == 0] = untaught_strength
     for _ in range(NEWTON_STEPS):
         p = softmax(scaled + bias)
-        gradient = (p - truth).sum(axis=0) + strength * bias
-        hessian = np.einsum("ni,ij->ij", p, np.eye(len(LABELS))) - p.T @ p + strength * np.eye(len(LABELS))
+        gradient = (p - truth).sum(axis=0) + prior * bias
+        hessian = np.einsum("ni,ij->ij", p, np.eye(len(LABELS))) - p.T @ p + np.diag(prior)
         step = np.linalg.solve(hessian, gradient)
         bias -= step
         if np.abs(step).max() < 1e-9:
