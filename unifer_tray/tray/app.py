@@ -190,7 +190,8 @@ class TrayApp:
                 self._update_menu()
             else:
                 self.reports.update(on_screen.report_id, outcome.report_html)
-        self._set_state("describing" if shown.describing else "busy")
+        if shown.describing or self._state == "describing":  # an icon change costs ~10 ms: only when it says something
+            self._set_state("describing" if shown.describing else "busy")
         if (
             not shown.describing
             and on_screen.notification is not None
