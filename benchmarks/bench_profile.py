@@ -42,7 +42,14 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from unifer_tray.pipeline import analyze_images
-from unifer_tray.profile.calibration import FEATURE_FLOOR, PRIOR_STRENGTH, Calibration, adapt, fit_bias
+from unifer_tray.profile.calibration import (
+    FEATURE_FLOOR,
+    PRIOR_STRENGTH,
+    Calibration,
+    adapt,
+    fit_bias,
+    prior_strengths,
+)
 from unifer_tray.profile.features import log_probabilities
 from unifer_tray.result import LABELS
 from unifer_tray.vision.models import manifest
@@ -120,16 +127,22 @@ def cached_features(folder: Path, paths: list[Path], side: int, jobs: int) -> np
 FLOOR = [FEATURE_FLOOR]  # --floor replaces it
 
 
+# A prior strength for every label; (session, untaught) strengths for the shipped rule's shape
+# (`calibration.prior_strengths`); None: the shipped priors.
+Priors = float | tuple[float, float] | None
+
+
 def change(
     z: np.ndarray,
     truth: np.ndarray,
     teach: np.ndarray,
     test: np.ndarray,
-    strength: float | None,
-    untaught_strength: float | None = None,
+    priors: Priors,
 ) -> float:
     """Accuracy on `test` with a profile taught on `teach`, minus accuracy without."""
-    bias = fit_bias(z[teach], truth[teach], strength, FLOOR[0], untaught_strength)
+    if isinstance(priors, tuple):
+        priors = prior_strengths(truth[teach], *priors)
+    bias = fit_bias(z[teach], truth[teach], priors, FLOOR[0])
     adapted = adapt(z[test], bias, FLOOR[0])
     return float((adapted.argmax(1) == truth[test]).mean() - (z[test].argmax(1) == truth[test]).mean())
 

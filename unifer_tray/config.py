@@ -55,7 +55,7 @@ class TrayConfig:
     hotkey_webcam: str = field(default_factory=lambda: platform.current().WEBCAM_HOTKEY)  # "off" disables it
     describe: bool = True  # ask the local vision model (the CLI's default is off)
     notifications: bool = True
-    # How long the analysis process (the models, about 70 MB) stays after a capture, in Ollama's
+    # How long the analysis process (the models, about 100 MB) stays after a capture, in Ollama's
     # keep_alive forms: "2m", "90s", "1h30m"; "0": ended after each capture; "forever".
     keep_models: str = "2m"
 

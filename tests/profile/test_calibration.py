@@ -137,7 +137,7 @@ def test_a_teach_session_moves_what_it_taught_and_leaves_a_skipped_expression_al
     ).all()
     assert (prior_strengths(labels[:3]) == PRIOR_STRENGTH).all()  # three corrections: the lone-example prior
     bias = fit_bias(np.array(misread), labels)
-    lone = fit_bias(np.array(misread), labels, strength=PRIOR_STRENGTH)
+    lone = fit_bias(np.array(misread), labels, priors=PRIOR_STRENGTH)
     neutral, disgust = LABELS.index("neutral"), LABELS.index("disgust")
     assert bias[neutral] > lone[neutral] > 0
     assert abs(bias[disgust]) < 0.05 < abs(lone[disgust])

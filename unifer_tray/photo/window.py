@@ -229,9 +229,11 @@ class PhotoWindow:
                     self._photo(item, source)
             except Exception as exc:  # one input fails, the window goes on
                 self.updates.put((item, Said(Notification("Analysis failed", f"{type(exc).__name__}: {exc}"))))
-            self.updates.put((item, Finished(True)))
+                self.updates.put((item, Finished(False)))
 
     def _photo(self, item: Item, source: Any) -> None:
+        """The analyst's messages for this item, ending with `Finished`."""
+
         def send(message: Any) -> None:
             self.updates.put((item, message))
 
@@ -239,8 +241,7 @@ class PhotoWindow:
             self.analyst.handle(Job(Action.REGION, self.config), send, self.cancel, pictures=True)
             return
         image = str(source) if isinstance(source, Path) else np.asarray(source)
-        captured = Captured(image, "file")
-        self.analyst.analyze(captured, self.config, send, self.cancel, pictures=True)
+        send(Finished(self.analyst.analyze(Captured(image, "file"), self.config, send, self.cancel, pictures=True)))
 
     def _video(self, item: Item, path: Path) -> None:
         from ..video.timeline import VideoSummary
@@ -253,6 +254,7 @@ class PhotoWindow:
             else:
                 summary.add(read.analysis)
         self.updates.put((item, (video_text(summary) + (f"\n{error}" if error else ""), timeline_picture(summary))))
+        self.updates.put((item, Finished(error is None)))
 
     # -- showing (on Tk's thread) ---------------------------------------------------------------
     def _poll(self) -> None:
@@ -278,8 +280,8 @@ class PhotoWindow:
             item.status = "video read"
         elif isinstance(message, Finished):
             self.root.deiconify()  # back after a screen region
-            if item.status.endswith("describing…") or item.status == "reading…":
-                item.status = item.status.replace(" · describing…", "").replace("reading…", "nothing found")
+            if item.status == "reading…":  # nothing came: the region was cancelled
+                item.status = "cancelled"
         row = str(self.items.index(item))
         if item.picture is not None and item.icon is None:
             icon = item.picture.copy()
@@ -328,9 +330,14 @@ class PhotoWindow:
         name = filedialog.asksaveasfilename(
             parent=self.root, title="Save report", initialfile=item.report_name, defaultextension=".html"
         )
-        if name:
+        if not name:
+            return
+        try:
             write_private(Path(name), item.report_html)  # 0600: the report shows faces
-            self._say(f"Report saved as {name} (readable by you alone).")
+        except OSError as exc:
+            self._say(f"Report not saved: {exc}")
+            return
+        self._say(f"Report saved as {name} (readable by you alone).")
 
     def copy_result(self) -> None:
         item = self.shown

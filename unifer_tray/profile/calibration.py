@@ -56,34 +56,34 @@ def adapt(log_p: np.ndarray, bias: np.ndarray, floor: float = FEATURE_FLOOR) -> 
     return floored(log_p, floor) + temperature() * np.asarray(bias)
 
 
-def prior_strengths(labels: np.ndarray) -> np.ndarray:
-    """The shipped prior precision per label for examples with these labels (see above)."""
+def prior_strengths(
+    labels: np.ndarray, session: float = SESSION_STRENGTH, untaught: float = UNTAUGHT_STRENGTH
+) -> np.ndarray:
+    """The prior precision per label for examples with these labels (see above); the
+    benchmarks try other `session` and `untaught` strengths."""
     taught = np.bincount(np.asarray(labels, int), minlength=len(LABELS)) > 0
     if taught.sum() < SESSION_LABELS:
         return np.full(len(LABELS), PRIOR_STRENGTH)
-    return np.where(taught, SESSION_STRENGTH, UNTAUGHT_STRENGTH)
+    return np.where(taught, session, untaught)
 
 
 def fit_bias(
     features: np.ndarray,
     labels: np.ndarray,
-    strength: float | None = None,
+    priors: float | np.ndarray | None = None,
     floor: float = FEATURE_FLOOR,
-    untaught_strength: float | None = None,
 ) -> np.ndarray:
     """b for N examples (features N x 7 log-probabilities, labels N indices into LABELS).
 
-    The priors are `prior_strengths(labels)`, unless the benchmarks ask for `strength` (every
-    label) and `untaught_strength` (the labels without an example). The objective is convex
-    and seven-dimensional, so Newton's method converges in a few steps."""
+    `priors`: the prior precision, one for every label or one per label (default:
+    `prior_strengths(labels)`). The objective is convex and seven-dimensional, so Newton's
+    method converges in a few steps."""
     bias = np.zeros(len(LABELS))
     if not len(labels):
         return bias
     scaled = floored(features, floor) / temperature()
     truth = np.eye(len(LABELS))[np.asarray(labels)]
-    prior = prior_strengths(labels) if strength is None else np.full(len(LABELS), strength)
-    if strength is not None and untaught_strength is not None:
-        prior[truth.sum(axis=0) == 0] = untaught_strength
+    prior = prior_strengths(labels) if priors is None else np.broadcast_to(np.asarray(priors, float), len(LABELS))
     for _ in range(NEWTON_STEPS):
         p = softmax(scaled + bias)
         gradient = (p - truth).sum(axis=0) + prior * bias

@@ -74,7 +74,10 @@ class AnalysisProcess:
             if self._timer is not None:
                 self._timer.cancel()
             if not self.running:
-                self._launch()
+                try:
+                    self._launch()
+                except OSError as exc:  # the interpreter or the frozen app could not be started
+                    raise AnalysisCrashed(f"the analysis could not start: {exc}") from None
             process = self._process
             assert process is not None and process.stdin is not None and process.stdout is not None
             finished = threading.Event()

@@ -97,7 +97,8 @@ class Analyst:
         config = job.config
         self.captures.camera = config.camera
         self.history.retention_days = config.history.retention_days
-        threading.Thread(target=self.warm_up, args=(config,), name="unifer-load", daemon=True).start()
+        if self._pipeline is None:  # the first capture: load while the user drags or the camera starts
+            threading.Thread(target=self.warm_up, args=(config,), name="unifer-load", daemon=True).start()
         ok = False
         try:
             captured = self._capture(job.action, send)

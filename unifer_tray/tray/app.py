@@ -163,6 +163,10 @@ class TrayApp:
                     f"{exc}. The next capture starts it again; `unifer doctor` shows its last lines.",
                 )
             )
+        except Exception as exc:  # keep the tray (and its worker thread) alive whatever happens
+            log.exception("showing the analysis failed")
+            ok = False
+            self._notify(Notification("Analysis failed", f"{type(exc).__name__}: {exc}"))
         finally:
             self.worker.overlay_open.clear()
         self._set_state("idle" if ok else "attention")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import sys
 import time
@@ -76,9 +75,11 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("unifer_tray").warning("config: %s", warning)
     instance = SingleInstance()
     if not instance.acquire():  # launched again (the desktop's launcher): the window, not a second tray
-        with contextlib.suppress(ConnectionError):
+        try:
             send(Action.WINDOW)
-        print("UniFER is already running: its window opens (`unifer-tray --trigger region` captures).")
+            print("UniFER is already running: its window opens (`unifer-tray --trigger region` captures).")
+        except ConnectionError:  # held, but not answering yet (Windows: starting right now)
+            print("UniFER tray is already running (use `unifer-tray --trigger region` to capture).")
         return ExitCode.OK
     try:
         from .app import TrayApp
