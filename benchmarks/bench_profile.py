@@ -1,13 +1,14 @@
 """Expression profiles: what teaching one photo per expression does to the rest of a person's
 photos, and what it costs (printed, never asserted). docs/adr/0009-expression-profiles.md quotes it.
 
-usage: python benchmarks/bench_profile.py FER2013_TRAIN_DIR [--side PX] [--strengths 0.5 1 2] [--jobs N]
+usage: python benchmarks/bench_profile.py FER2013_TRAIN_DIR [--side PX] [--strengths 0.5 2]
+       [--nearest WIDTH:WEIGHT ...] [--jobs N]
 (needs scikit-learn: pip install -e '.[bench]')
 
 FER2013 has no identities, and nothing here has one person's labelled expressions, so two
 proxies of "one person" are used, both on the shipped path (each image analysed with
-`--faces whole`, its `probabilities` kept as `Example.of` keeps them, the bias fitted by
-`fit_bias`):
+`--faces whole`, its `probabilities` kept as `Example.of` keeps them, the profile fitted by
+`Calibration.fit`):
 
 - look-alikes: each fold's images clustered into 80 groups by appearance (PCA of 12x12 grey
   pixels, k-means), a group taken as one "person". Their expressions are no more consistent than
@@ -22,8 +23,9 @@ alone, untempered), as it reads the user's webcam; the default, 48, reads FER201
 (face-api with the FER2013 pair, which was trained on these very images: flattered).
 
 For each person: teach one random image per label, score the others with and without the
-profile; printed per strength: the mean change, the 5th percentile, and the share of people more
-than 10 points worse or better. The strength is chosen on four folds and scored on the fifth.
+profile; printed per rule (the shipped one, the same without its nearest-example vote, the vote at
+other settings, uniform prior strengths): the mean change, the 5th percentile, and the share of
+people more than 10 points worse or better. The rule is chosen on four folds and scored on the fifth.
 Speed: fitting a profile and applying it to a face.
 """
 
@@ -44,10 +46,10 @@ from PIL import Image, ImageFilter
 from unifer_tray.pipeline import analyze_images
 from unifer_tray.profile.calibration import (
     FEATURE_FLOOR,
+    NEAREST_WEIGHT,
+    NEAREST_WIDTH,
     PRIOR_STRENGTH,
     Calibration,
-    adapt,
-    fit_bias,
     prior_strengths,
 )
 from unifer_tray.profile.features import log_probabilities
@@ -130,6 +132,9 @@ FLOOR = [FEATURE_FLOOR]  # --floor replaces it
 # A prior strength for every label; (session, untaught) strengths for the shipped rule's shape
 # (`calibration.prior_strengths`); None: the shipped priors.
 Priors = float | tuple[float, float] | None
+# The nearest-example vote's (width, weight); weight 0 leaves the bias alone.
+Nearest = tuple[float, float]
+SHIPPED_NEAREST: Nearest = (NEAREST_WIDTH, NEAREST_WEIGHT)
 
 
 def change(
@@ -138,12 +143,14 @@ def change(
     teach: np.ndarray,
     test: np.ndarray,
     priors: Priors,
+    nearest: Nearest = SHIPPED_NEAREST,
 ) -> float:
     """Accuracy on `test` with a profile taught on `teach`, minus accuracy without."""
     if isinstance(priors, tuple):
         priors = prior_strengths(truth[teach], *priors)
-    bias = fit_bias(z[teach], truth[teach], priors, FLOOR[0])
-    adapted = adapt(z[test], bias, FLOOR[0])
+    width, weight = nearest
+    profile = Calibration.fit("bench", z[teach], truth[teach], priors, width, weight, FLOOR[0])
+    adapted = profile.read(z[test])
     return float((adapted.argmax(1) == truth[test]).mean() - (z[test].argmax(1) == truth[test]).mean())
 
 
@@ -163,8 +170,30 @@ def look_alikes(pixels: np.ndarray, folds: np.ndarray) -> np.ndarray:
     return person
 
 
-def look_alike_changes(z, truth, person, fold_of_person, strength, seed=0) -> dict[int, list[float]]:
+# A profile rule to measure: its name, its priors, its nearest-example vote.
+Variant = tuple[str, Priors, Nearest]
+
+
+def variants(strengths: list[float], nearest: list[Nearest]) -> list[Variant]:
+    """The shipped rule, the same without the vote, the vote at other settings, and uniform
+    prior strengths without the vote (how PRIOR_STRENGTH was chosen)."""
+    width, _ = SHIPPED_NEAREST
+    return [
+        ("shipped", None, SHIPPED_NEAREST),
+        ("bias alone", None, (width, 0.0)),
+        *[(f"vote {w}:{c}", None, (w, c)) for w, c in nearest if (w, c) != SHIPPED_NEAREST],
+        *[(f"strength {s}, bias alone", s, (width, 0.0)) for s in strengths],
+    ]
+
+
+def parse_nearest(text: str) -> Nearest:
+    width, weight = text.split(":")
+    return float(width), float(weight)
+
+
+def look_alike_changes(z, truth, person, fold_of_person, variant: Variant, seed=0) -> dict[int, list[float]]:
     rng = np.random.default_rng(seed)
+    _, priors, nearest = variant
     per_fold: dict[int, list[float]] = {}
     for who in np.unique(person):
         members = np.where(person == who)[0]
@@ -172,27 +201,27 @@ def look_alike_changes(z, truth, person, fold_of_person, strength, seed=0) -> di
         if len(teach) < 3:
             continue
         test = np.setdiff1d(members, teach)
-        per_fold.setdefault(fold_of_person[who], []).append(change(z, truth, np.array(teach), test, strength))
+        per_fold.setdefault(fold_of_person[who], []).append(change(z, truth, np.array(teach), test, priors, nearest))
     return per_fold
 
 
-def report(name: str, per_fold_by_strength: dict[float, dict[int, list[float]]]) -> None:
+def report(name: str, per_fold_by_variant: dict[str, dict[int, list[float]]]) -> None:
     print(f"\n{name}")
-    for strength, per_fold in per_fold_by_strength.items():
+    for variant, per_fold in per_fold_by_variant.items():
         d = np.concatenate(list(per_fold.values())) * 100
         print(
-            f"  strength {strength:>4}: mean {d.mean():+.2f} points, 5th percentile {np.percentile(d, 5):+.1f}, "
+            f"  {variant:>26}: mean {d.mean():+.2f} points, 5th percentile {np.percentile(d, 5):+.1f}, "
             f">10 points worse {np.mean(d < -10):.1%}, >10 points better {np.mean(d > 10):.1%} ({len(d)} people)"
         )
     chosen, held_out = [], []
     for fold in range(FOLDS):
 
-        def mean_on_others(s, fold=fold):
-            return np.mean([v for f, vs in per_fold_by_strength[s].items() if f != fold for v in vs])
+        def mean_on_others(v, fold=fold):
+            return np.mean([x for f, xs in per_fold_by_variant[v].items() if f != fold for x in xs])
 
-        best = max(per_fold_by_strength, key=mean_on_others)
+        best = max(per_fold_by_variant, key=mean_on_others)
         chosen.append(best)
-        held_out.append(np.mean(per_fold_by_strength[best].get(fold, [np.nan])) * 100)
+        held_out.append(np.mean(per_fold_by_variant[best].get(fold, [np.nan])) * 100)
     print(f"  chosen on the other folds: {chosen}; held-out fold means {np.round(held_out, 2).tolist()}")
 
 
@@ -200,7 +229,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path, help="the FER2013 training split (labels.csv, <label>/*.jpg)")
     parser.add_argument("--side", type=int, default=48, help="show each image at this side (default 48)")
-    parser.add_argument("--strengths", type=float, nargs="+", default=[0.25, 0.5, 1.0, 2.0, 4.0])
+    parser.add_argument("--strengths", type=float, nargs="*", default=[0.5, 2.0], help="uniform, bias alone")
+    parser.add_argument(
+        "--nearest",
+        type=parse_nearest,
+        nargs="*",
+        default=[(0.5, 0.4), (0.5, 0.6), (0.5, 0.8), (0.35, 0.5), (0.75, 0.5)],
+        help="the vote's WIDTH:WEIGHT settings to try beside the shipped one",
+    )
     parser.add_argument("--floor", type=float, default=FEATURE_FLOOR, help=f"feature floor (shipped: {FEATURE_FLOOR})")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
@@ -226,7 +262,11 @@ def main() -> int:
     for _ in range(10000):
         profile.probabilities(general)
     print(f"applied to one face: {(time.perf_counter() - start) / 10000 * 1e6:.0f} us")
-    print(f"shipped: strength {PRIOR_STRENGTH}, floor {FEATURE_FLOOR}; measured here with floor {FLOOR[0]}")
+    print(
+        f"shipped: lone-correction strength {PRIOR_STRENGTH}, vote {SHIPPED_NEAREST}, floor {FEATURE_FLOOR}; "
+        f"measured here with floor {FLOOR[0]}"
+    )
+    rules = variants(args.strengths, args.nearest)
 
     z = cached_features(args.folder, paths, args.side, args.jobs)
     print(f"general model on the split (whole-image crops at {args.side} px): {np.mean(z.argmax(1) == truth):.1%}")
@@ -238,10 +278,10 @@ def main() -> int:
     fold_of_person = {who: int(folds[person == who][0]) for who in np.unique(person)}
     report(
         "look-alikes (one fold's images grouped by appearance): the harm a profile can do",
-        {s: look_alike_changes(z, truth, person, fold_of_person, s) for s in args.strengths},
+        {rule[0]: look_alike_changes(z, truth, person, fold_of_person, rule) for rule in rules},
     )
 
-    by_strength: dict[float, dict[int, list[float]]] = {s: {} for s in args.strengths}
+    by_rule: dict[str, dict[int, list[float]]] = {rule[0]: {} for rule in rules}
     grey = {}
     for fold in range(FOLDS):
         for distort in conditions().values():
@@ -263,11 +303,13 @@ def main() -> int:
                 teach, test = person_images[:, 0], person_images[:, 1:].ravel()
                 zz = np.array([seen[i] for i in np.concatenate([teach, test])])
                 tt = truth[np.concatenate([teach, test])]
-                for s in args.strengths:
-                    by_strength[s].setdefault(fold, []).append(change(zz, tt, np.arange(7), np.arange(7, len(tt)), s))
+                for name, priors, nearest in rules:
+                    by_rule[name].setdefault(fold, []).append(
+                        change(zz, tt, np.arange(7), np.arange(7, len(tt)), priors, nearest)
+                    )
         print(f"\r  conditions: fold {fold + 1}/{FOLDS}", end="", file=sys.stderr)
     print(file=sys.stderr)
-    report("consistent conditions (one distortion, 4 images per label; teach 1, test 3)", by_strength)
+    report("consistent conditions (one distortion, 4 images per label; teach 1, test 3)", by_rule)
     return 0
 
 

@@ -2,18 +2,20 @@
 (printed, never asserted). docs/adr/0009-expression-profiles.md quotes it.
 
 usage: python benchmarks/bench_profile_people.py TAIWAN_DIR [--shots 1 2 3] [--strengths ...]
-       [--session ...] [--untaught ...]
+       [--session ...] [--untaught ...] [--nearest WIDTH:WEIGHT ...]
 
 TAIWAN_DIR is what ../shared/tools/taiwan_posed.py writes: 29 performers, several photos per
 person and label. Each photo goes through the shipped path (detection, the general reading, its
 probabilities kept as a profile keeps them). For each person, `shots` photos per label teach the
 profile (a teach session of one photo, or a short burst), the person's other photos are read with
-and without it; 20 random draws per person. Printed for the shipped priors (they depend on how
-many labels were taught) and per uniform strength: the mean change per person, the
-worst person, and how many are more than 5 points worse. Then, chosen on the people of four folds
-and scored on the fifth (folds by person): one uniform strength, and the shipped rule's two
-strengths (taught labels in a session, labels left untaught). Fear is printed apart: raters
-agree with the performers' intended fear for only about 15 % of these photos.
+and without it; 20 random draws per person. Printed: the mean change per person, the worst
+person, how many are more than 5 points worse, and the share of single teach draws more than 5
+points worse, for the shipped profile, the same without its nearest-example vote (the bias alone,
+as shipped before), the vote at other settings, and uniform prior strengths without the vote.
+Then, chosen on the people of four folds and scored on the fifth (folds by person): the vote's
+(width, weight) among the `--nearest` settings, the prior rule's two strengths (taught labels
+in a session, labels left untaught) with the bias alone, and one uniform strength. Fear is
+printed apart: raters agree with the performers' intended fear for only about 15 % of these photos.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from bench_profile import Priors, change  # this folder is on sys.path when the script runs
+from bench_profile import SHIPPED_NEAREST, Variant, change, parse_nearest  # this folder is on sys.path
 
 from unifer_tray.pipeline import analyze_images
 from unifer_tray.profile.features import log_probabilities
@@ -43,8 +45,10 @@ def readings(folder: Path, rows: list[dict[str, str]]) -> np.ndarray:
     return z
 
 
-def person_changes(z, truth, person, shots: int, priors: Priors, rng) -> dict[str, float]:
-    """Mean accuracy change on each person's untaught photos, over random teach draws."""
+def person_changes(z, truth, person, shots: int, variant: Variant) -> dict[str, list[float]]:
+    """Per person, the accuracy change on their untaught photos for each random teach draw."""
+    _, priors, nearest = variant
+    rng = np.random.default_rng(0)  # the same draws for every variant
     out = {}
     for who in np.unique(person):
         mine = np.where(person == who)[0]
@@ -54,19 +58,29 @@ def person_changes(z, truth, person, shots: int, priors: Priors, rng) -> dict[st
         changes = []
         for _ in range(DRAWS):
             teach = np.concatenate([rng.choice(mine[truth[mine] == k], shots, replace=False) for k in taught_labels])
-            changes.append(change(z, truth, teach, np.setdiff1d(mine, teach), priors))
-        out[who] = float(np.mean(changes)) * 100
+            changes.append(change(z, truth, teach, np.setdiff1d(mine, teach), priors, nearest) * 100)
+        out[who] = changes
     return out
 
 
-def held_out(by_priors: dict, candidates: list, fold_of: dict[str, int]) -> tuple[float, list]:
-    """Priors chosen on the people of four folds, scored on the fifth: the mean, and the choices."""
+def held_out(by_variant: dict[str, dict[str, list[float]]], names: list[str], fold_of: dict[str, int]):
+    """A variant chosen on the people of four folds, scored on the fifth: the per-person means,
+    and the choices."""
     scored, chosen = [], []
     for fold in range(5):
-        best = max(candidates, key=lambda c: np.mean([v for w, v in by_priors[c].items() if fold_of[w] != fold]))
+        best = max(names, key=lambda n: np.mean([np.mean(v) for w, v in by_variant[n].items() if fold_of[w] != fold]))
         chosen.append(best)
-        scored += [v for w, v in by_priors[best].items() if fold_of[w] == fold]
-    return float(np.mean(scored)), chosen
+        scored += [np.mean(v) for w, v in by_variant[best].items() if fold_of[w] == fold]
+    return np.array(scored), chosen
+
+
+def summary(per_person: dict[str, list[float]] | np.ndarray) -> str:
+    means = per_person if isinstance(per_person, np.ndarray) else np.array([np.mean(v) for v in per_person.values()])
+    text = f"mean {means.mean():+.2f} points per person, worst {means.min():+.1f}, >5 worse {np.sum(means < -5)}"
+    if isinstance(per_person, dict):
+        draws = np.concatenate(list(per_person.values()))
+        text += f" of {len(means)}; single draws >5 worse {np.mean(draws < -5):.1%}"
+    return text
 
 
 def main() -> int:
@@ -76,6 +90,13 @@ def main() -> int:
     parser.add_argument("--strengths", type=float, nargs="+", default=[0.25, 0.5, 1.0, 2.0, 4.0])
     parser.add_argument("--session", type=float, nargs="+", default=[0.5, 1.0, 2.0], help="rule: taught labels")
     parser.add_argument("--untaught", type=float, nargs="+", default=[4.0, 10.0, 50.0], help="rule: untaught")
+    parser.add_argument(
+        "--nearest",
+        type=parse_nearest,
+        nargs="+",
+        default=[(w, c) for w in (0.35, 0.5, 0.75) for c in (0.3, 0.4, 0.5)],
+        help="the vote's WIDTH:WEIGHT settings (default: those within FER2013's look-alike harm line)",
+    )
     args = parser.parse_args()
     if not (args.folder / "labels.csv").exists():
         print(f"skipped: {args.folder} has no labels.csv; see shared/notes/devdata.md to make it", file=sys.stderr)
@@ -86,26 +107,26 @@ def main() -> int:
     fold_of = {row["subject"]: int(row["fold"]) for row in rows}
     z = readings(args.folder, rows)
     print(f"general reading: {np.mean(z.argmax(1) == truth):.1%} of {len(truth)} photos, {len(set(person))} people")
-    rules = [(session, untaught) for session in args.session for untaught in args.untaught]
+    width, _ = SHIPPED_NEAREST
+    shown: list[Variant] = [
+        ("shipped", None, SHIPPED_NEAREST),
+        ("bias alone", None, (width, 0.0)),
+        *[(f"strength {s}, bias alone", s, (width, 0.0)) for s in args.strengths],
+    ]
+    votes: list[Variant] = [(f"vote {w}:{c}", None, (w, c)) for w, c in args.nearest]
+    rules: list[Variant] = [(f"rule {s}/{u}", (s, u), (width, 0.0)) for s in args.session for u in args.untaught]
     for without_fear in (False, True):
         keep = truth != LABELS.index("fear") if without_fear else np.ones(len(truth), bool)
         print("\nwithout the fear photos" if without_fear else "\nall seven labels")
         for shots in args.shots:
-            by_priors = {
-                priors: person_changes(z[keep], truth[keep], person[keep], shots, priors, np.random.default_rng(0))
-                for priors in [None, *args.strengths, *rules]
+            by_variant = {
+                v[0]: person_changes(z[keep], truth[keep], person[keep], shots, v) for v in shown + votes + rules
             }
-            for priors in [None, *args.strengths]:
-                d = np.array(list(by_priors[priors].values()))
-                name = "the shipped priors" if priors is None else f"strength {priors:>4}"
-                print(
-                    f"  {shots} per label, {name}: mean {d.mean():+.2f} points per person, "
-                    f"worst {d.min():+.1f}, >5 points worse {np.sum(d < -5)} of {len(d)}"
-                )
-            uniform, _ = held_out(by_priors, args.strengths, fold_of)
-            print(f"  {shots} per label, one strength chosen on the other folds: mean {uniform:+.2f}")
-            session, chosen = held_out(by_priors, rules, fold_of)
-            print(f"  {shots} per label, (session, untaught) chosen on the other folds: mean {session:+.2f} {chosen}")
+            for name, *_ in shown:
+                print(f"  {shots} per label, {name:>25}: {summary(by_variant[name])}")
+            for title, group in (("the vote", votes), ("the prior rule", rules), ("one strength", shown[2:])):
+                scored, chosen = held_out(by_variant, [v[0] for v in group], fold_of)
+                print(f"  {shots} per label, {title} chosen on the other folds: {summary(scored)} {chosen}")
     return 0
 
 

@@ -141,3 +141,52 @@ def test_a_teach_session_moves_what_it_taught_and_leaves_a_skipped_expression_al
     neutral, disgust = LABELS.index("neutral"), LABELS.index("disgust")
     assert bias[neutral] > lone[neutral] > 0
     assert abs(bias[disgust]) < 0.05 < abs(lone[disgust])
+
+
+def reads(profile: Calibration, probabilities: list[float]) -> str:
+    adapted = profile.probabilities(dict(zip(LABELS, np.exp(probabilities), strict=True)))
+    return max(adapted, key=adapted.get)
+
+
+def test_the_nearest_examples_separate_two_expressions_the_general_model_reads_alike():
+    """As with a real performer (P14, ADR-0009): their fear reads as sadness, just as their
+    sadness does, but their sadness carries a trace of anger and their fear none. A bias must
+    lower sadness to teach fear, and sad faces near anger then read as anger; the vote keeps
+    each face with the examples it resembles."""
+    taught = {
+        "neutral": features(neutral=0.9),
+        "happiness": features(happiness=0.9),
+        "sadness": features(sadness=0.6, anger=0.35),
+        "surprise": features(surprise=0.9),
+        "fear": features(sadness=0.97, neutral=0.02),
+        "disgust": features(disgust=0.7, anger=0.2),
+        "anger": features(anger=0.8, disgust=0.1),
+    }
+    examples, labels = np.array(list(taught.values())), np.array([LABELS.index(label) for label in taught])
+    profile = Calibration.fit("me", examples, labels)
+    bias_alone = Calibration.fit("me", examples, labels, weight=0.0)
+    sad_near_anger = features(sadness=0.52, anger=0.45)
+    assert reads(bias_alone, sad_near_anger) == "anger"  # the harm the vote is there to undo
+    assert reads(profile, sad_near_anger) == "sadness"
+    assert reads(bias_alone, taught["fear"]) == "sadness" and reads(profile, taught["fear"]) == "fear"
+    nearly = dict(zip(LABELS, np.exp(features(sadness=0.95, neutral=0.03)), strict=True))
+    assert profile.probabilities(nearly)["fear"] > 10 * bias_alone.probabilities(nearly)["fear"]
+    assert reads(profile, features(anger=0.9)) == "anger" and reads(profile, features(neutral=0.9)) == "neutral"
+
+
+def test_the_vote_never_takes_from_an_untaught_expression_and_a_lone_correction_is_the_bias_alone():
+    taught = ["neutral", "happiness", "sadness", "surprise"]
+    misread = [features(neutral=0.9), features(happiness=0.9), features(sadness=0.9), features(disgust=0.9)]
+    labels = np.array([LABELS.index(label) for label in taught])
+    profile = Calibration.fit("me", np.array(misread), labels)
+    bias_alone = Calibration.fit("me", np.array(misread), labels, weight=0.0)
+    disgusted = dict(zip(LABELS, np.exp(features(disgust=0.9)), strict=True))  # like the surprise example
+    assert profile.probabilities(disgusted)["disgust"] == pytest.approx(bias_alone.probabilities(disgusted)["disgust"])
+    assert reads(profile, features(disgust=0.9)) == "disgust"
+
+    one = features(sadness=0.5, neutral=0.3)
+    lone = Calibration.fit("me", np.array([one]), np.array([LABELS.index("neutral")]))
+    general = dict(zip(LABELS, np.exp(one), strict=True))
+    assert lone.probabilities(general) == Calibration.fit(
+        "me", np.array([one]), np.array([LABELS.index("neutral")]), weight=0.0
+    ).probabilities(general)

@@ -1,16 +1,29 @@
-"""How a profile changes a reading: one bias per label on the general model's log-probabilities.
+"""How a profile changes a reading: a bias per label, then the nearest taught examples.
 
-The bias b is the maximum a posteriori fit of
+1. The bias b is the maximum a posteriori fit of
 
-    p_you(label | face) = softmax(z(face) / T + b),    z = max(log p_general, log FEATURE_FLOOR)
+       softmax(z(face) / T + b),    z = max(log p_general, log FEATURE_FLOOR)
 
-to the user's labelled examples, under a Gaussian prior on b centred on zero with precision
-PRIOR_STRENGTH. With none, b is zero; with one example per expression it moves the labels the
-general model under-read in them, by a bounded amount; more examples outweigh the prior. T is
-face-api's fitted temperature (models/fusion.json), the scale on which its log-probabilities are
-calibrated. The floor keeps a sharp face's near-zero probabilities (face-api says 0.0001 where
-it means "unlikely") from outweighing everything the user taught. The profile's probabilities
-are softmax(z + T b): the argmax of the model above, on the general model's scale.
+   to the user's labelled examples, under a Gaussian prior on b centred on zero. With none, b is
+   zero; with one example per expression it moves the labels the general model under-read in
+   them, by a bounded amount; more examples outweigh the prior. T is face-api's fitted
+   temperature (models/fusion.json), the scale on which its log-probabilities are calibrated. The
+   floor keeps a sharp face's near-zero probabilities (face-api says 0.0001 where it means
+   "unlikely") from outweighing everything the user taught. The profile reads
+   p_bias = softmax(z + T b): the argmax of the model above, on the general model's scale.
+
+2. A bias moves every face alike, so it cannot separate two expressions the general model reads
+   alike for this person (their fear read as sadness, just as their sadness is). Their readings
+   still differ in detail (that sadness has a trace of anger, that fear none), so the nearest
+   taught examples decide between the taught labels:
+
+       k_i  = exp(-|z/T - z_i/T|^2 / (2 NEAREST_WIDTH^2))           closeness to example i
+       vote = the taught labels' share of p_bias, split in proportion to sum_i k_i per label
+       p    = (1 - w) p_bias + w vote,     w = NEAREST_WEIGHT max_i k_i
+
+   Labels without an example keep their share of p_bias, so the vote never takes probability from
+   an expression the user did not teach, and a lone correction (one label) changes nothing here.
+   A face unlike every example keeps p_bias.
 
 The prior's strength depends on what was taught. A profile with examples of fewer than
 SESSION_LABELS labels (a few "Not right?" corrections) holds every bias with PRIOR_STRENGTH, so
@@ -19,13 +32,13 @@ more labels have examples (a teach session), the taught labels are held with SES
 and the labels without any with UNTAUGHT_STRENGTH, so that skipping an expression does not push
 its faces away. All were chosen on development data (benchmarks/bench_profile.py on FER2013,
 benchmarks/bench_profile_people.py on real people; docs/adr/0009).
-Applying it is a vector addition: microseconds per face.
+Applying a profile costs microseconds per face.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 
@@ -38,6 +51,8 @@ PRIOR_STRENGTH = 2.0
 SESSION_LABELS = 4
 SESSION_STRENGTH = 0.5
 UNTAUGHT_STRENGTH = 10.0
+NEAREST_WIDTH = 0.5
+NEAREST_WEIGHT = 0.5
 FEATURE_FLOOR = 1e-3
 NEWTON_STEPS = 25
 
@@ -47,13 +62,9 @@ def temperature() -> float:
     return fusion().anchor_temperature_48px
 
 
-def floored(log_p: np.ndarray, floor: float = FEATURE_FLOOR) -> np.ndarray:
-    return np.maximum(np.asarray(log_p, np.float64), np.log(floor))
-
-
-def adapt(log_p: np.ndarray, bias: np.ndarray, floor: float = FEATURE_FLOOR) -> np.ndarray:
-    """The profile's (unnormalised) log-probabilities for general log-probabilities `log_p`."""
-    return floored(log_p, floor) + temperature() * np.asarray(bias)
+def scaled(log_p: np.ndarray, floor: float = FEATURE_FLOOR) -> np.ndarray:
+    """z / T: floored general log-probabilities on face-api's calibrated scale."""
+    return np.maximum(np.asarray(log_p, np.float64), np.log(floor)) / temperature()
 
 
 def prior_strengths(
@@ -81,11 +92,11 @@ def fit_bias(
     bias = np.zeros(len(LABELS))
     if not len(labels):
         return bias
-    scaled = floored(features, floor) / temperature()
+    points = scaled(features, floor)
     truth = np.eye(len(LABELS))[np.asarray(labels)]
     prior = prior_strengths(labels) if priors is None else np.broadcast_to(np.asarray(priors, float), len(LABELS))
     for _ in range(NEWTON_STEPS):
-        p = softmax(scaled + bias)
+        p = softmax(points + bias)
         gradient = (p - truth).sum(axis=0) + prior * bias
         hessian = np.einsum("ni,ij->ij", p, np.eye(len(LABELS))) - p.T @ p + np.diag(prior)
         step = np.linalg.solve(hessian, gradient)
@@ -97,17 +108,63 @@ def fit_bias(
 
 @dataclass(frozen=True)
 class Calibration:
-    """A fitted profile, ready to apply; holds no examples."""
+    """A fitted profile, ready to apply. It keeps its examples' readings (seven numbers each, as
+    the encrypted profile does) for the nearest-example vote; never an image."""
 
     profile: str
     bias: tuple[float, ...]  # LABELS order, on the calibrated scale
+    examples: tuple[tuple[float, ...], ...] = ()  # z_i / T of each example
+    labels: tuple[int, ...] = ()  # each example's index into LABELS
+    width: float = NEAREST_WIDTH
+    weight: float = NEAREST_WEIGHT
+    floor: float = FEATURE_FLOOR
 
     @classmethod
-    def fit(cls, profile: str, features: np.ndarray, labels: np.ndarray) -> Calibration:
-        return cls(profile, tuple(float(b) for b in fit_bias(features, labels)))
+    def fit(
+        cls,
+        profile: str,
+        features: np.ndarray,
+        labels: np.ndarray,
+        priors: float | np.ndarray | None = None,
+        width: float = NEAREST_WIDTH,
+        weight: float = NEAREST_WEIGHT,
+        floor: float = FEATURE_FLOOR,
+    ) -> Calibration:
+        """The shipped profile for these examples; the benchmarks try other `priors`, `width`,
+        `weight` and `floor`."""
+        bias = fit_bias(features, labels, priors, floor)
+        return cls(
+            profile,
+            tuple(float(b) for b in bias),
+            tuple(tuple(float(v) for v in row) for row in scaled(features, floor)) if len(labels) else (),
+            tuple(int(label) for label in labels),
+            width,
+            weight,
+            floor,
+        )
+
+    def read(self, log_p: np.ndarray) -> np.ndarray:
+        """The profile's probabilities (N x 7) for general log-probabilities `log_p` (N x 7)."""
+        points = scaled(np.atleast_2d(log_p), self.floor)
+        p = softmax(temperature() * (points + np.array(self.bias)))  # on the general model's scale
+        if not self.labels or not self.weight:
+            return p
+        examples, one_hot = self._examples
+        closeness = np.exp(-((points[:, None, :] - examples[None]) ** 2).sum(-1) / (2 * self.width**2))
+        per_label = closeness @ one_hot
+        taught = one_hot.any(axis=0)
+        split = per_label / np.maximum(per_label.sum(axis=1, keepdims=True), 1e-300)
+        vote = np.where(taught, split * p[:, taught].sum(axis=1, keepdims=True), p)
+        near = self.weight * closeness.max(axis=1, keepdims=True)
+        return (1 - near) * p + near * vote
+
+    @cached_property
+    def _examples(self) -> tuple[np.ndarray, np.ndarray]:
+        """The examples' points and their labels one-hot, made once per loaded profile."""
+        return np.array(self.examples), np.eye(len(LABELS))[list(self.labels)]
 
     def probabilities(self, general: dict[str, float]) -> dict[str, float]:
-        adapted = softmax(adapt(log_probabilities(general), np.array(self.bias)))
+        adapted = self.read(log_probabilities(general))[0]
         return {label: round(float(p), 4) for label, p in zip(LABELS, adapted, strict=True)}
 
     def apply_to_face(self, face: Face) -> Face:
