@@ -526,7 +526,7 @@ def test_teach_my_expressions_then_not_right_from_the_menu(desktop, tray, profil
     time.sleep(0.5)
     press(desktop, window, "Return")  # save
     learned = app.wait_notification(lambda n: n["summary"] == "UniFER learned your expressions")
-    assert "learned 2 expressions; profile 'me' has 2 examples" in learned["body"]
+    assert "learned 2 expressions; profile 'me' has 2 examples; teaching again another day" in learned["body"]
     status = json.loads(profile_cli("status", "--format", "json").stdout)
     assert status["per_label"] == {
         "neutral": 1,

@@ -20,6 +20,7 @@ from ..live import LiveState, start_camera
 from ..outcome import annotated
 from ..pipeline import ModelError, Pipeline
 from ..profile.store import ProfileError, ProfileStore
+from ..result import LABELS
 from . import CANCELLED, COUNTDOWN_SECONDS, FAILED, NOTHING_KEPT, PROMPTS, SAVED, TITLE, TeachSession
 
 PREVIEW_EVERY_MS = 40
@@ -159,10 +160,12 @@ def main(profile: str) -> int:
             except ProfileError as exc:
                 outcome.update(code=FAILED, message=f"teach: nothing was stored: {exc}")
             else:
+                again = len(stored.examples) < 2 * len(LABELS)
                 outcome.update(
                     code=SAVED,
                     message=f"teach: learned {len(session.kept)} expressions; profile '{profile}' has "
-                    f"{len(stored.examples)} examples",
+                    f"{len(stored.examples)} examples"
+                    + ("; teaching again another day, in other light, makes it better still" if again else ""),
                 )
         close()
 
