@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from unifer_tray.tray.windows import ChildWindow
+from unifer_tray.tray.windows import ChildWindow, Start
 
 ABORTING = "print('live view: starting', flush=True); print('terminate called without an active exception', flush=True); import os; os.abort()"  # noqa: E501
 
@@ -53,11 +53,25 @@ def test_a_known_ending_says_its_own_words(state_home):
 def test_one_window_at_a_time_and_a_window_we_close_says_nothing(state_home):
     said, ended = [], []
     window = ChildWindow("The live view", {0: None}, said.append)
-    assert window.open(lambda: child("import time; time.sleep(30)"), on_end=ended.append)
-    assert not window.open(lambda: child("print('second')"))
+    assert window.open(lambda: child("import time; time.sleep(30)"), on_end=ended.append) is Start.OPENED
+    assert window.open(lambda: child("print('second')")) is Start.ALREADY_OPEN
     window.close()
     deadline = time.monotonic() + 10
     while window.is_open() and time.monotonic() < deadline:
         time.sleep(0.02)
     time.sleep(0.2)  # the watcher has seen the end
     assert not window.is_open() and said == [] and ended == []
+
+
+def test_a_window_that_cannot_start_says_so_and_the_next_try_starts_it(state_home):
+    said = []
+    window = ChildWindow("The live view", {0: None}, said.append)
+
+    def missing_program() -> subprocess.Popen[str]:
+        return subprocess.Popen([str(state_home / "no-such-program")], stdout=subprocess.PIPE, text=True)
+
+    assert window.open(missing_program) is Start.FAILED and not window.is_open()
+    (notification,) = said
+    assert notification.title == "The live view could not open"
+    assert "No such file or directory" in notification.body and "unifer doctor" in notification.body
+    assert window.open(lambda: child("print('live view closed: 1 frames')")) is Start.OPENED

@@ -41,7 +41,7 @@ from .off_loop import OffTheLoop
 from .profiles import ProfileFlows
 from .reports import ReportActions
 from .settings import TraySettings
-from .windows import ChildWindow
+from .windows import ChildWindow, Start
 from .worker import CaptureWorker
 
 log = logging.getLogger("unifer_tray.tray")
@@ -226,15 +226,16 @@ class TrayApp:
         """The live window runs in its own process; one at a time."""
         from .. import live
 
-        return "live view opened" if self.live_window.open(live.open_window) else "live view already open"
+        return f"live view {self.live_window.open(live.open_window).value}"
 
     def open_photo_window(self, paths: list[Path]) -> str:
         """The photo window (its own process; one at a time): opened, or brought to the front
         with the new files."""
         from .. import photo
 
-        if self.photo_window.open(lambda: photo.open_window(paths)):
-            return "photo window opened"
+        started = self.photo_window.open(lambda: photo.open_window(paths))
+        if started is not Start.ALREADY_OPEN:
+            return f"photo window {started.value}"
         running = self.photo_window.process
         if running is not None:
             try:

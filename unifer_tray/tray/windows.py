@@ -17,6 +17,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
+from enum import Enum
 
 from ..helpers import window_failure_record
 from ..notify import Notification
@@ -50,6 +51,12 @@ def record_failure(title: str, code: int, tail: list[str]) -> None:
         log.warning("could not keep the last lines of %s: %s", title.lower(), exc)
 
 
+class Start(Enum):
+    OPENED = "opened"
+    ALREADY_OPEN = "already open"
+    FAILED = "could not start"  # said to the user by ChildWindow.open
+
+
 class ChildWindow:
     def __init__(self, title: str, endings: Endings, notify: Callable[[Notification], None]) -> None:
         self.title, self.endings, self._notify = title, endings, notify
@@ -64,14 +71,26 @@ class ChildWindow:
         """The window's process while it is open (to send it requests)."""
         return self._process if self.is_open() else None
 
-    def open(self, start: Callable[[], subprocess.Popen[str]], on_end: Callable[[int], None] | None = None) -> bool:
-        """Start the window unless one is open (False); `on_end` hears its exit code."""
+    def open(self, start: Callable[[], subprocess.Popen[str]], on_end: Callable[[int], None] | None = None) -> Start:
+        """Start the window unless one is open; `on_end` hears its exit code. A window that cannot
+        even start (its program gone, no memory for a process) is a notification here."""
         if self.is_open():
-            return False
+            return Start.ALREADY_OPEN
         self._closing = False
-        self._process = start()
+        try:
+            self._process = start()
+        except OSError as exc:
+            log.warning("%s could not start: %s", self.title, exc)
+            self._notify(
+                Notification(
+                    f"{self.title} could not open",
+                    f"Starting it failed ({exc}). Try again; if it keeps failing, reinstall UniFER or "
+                    "run `unifer doctor`.",
+                )
+            )
+            return Start.FAILED
         threading.Thread(target=self.watch, args=(self._process, on_end), name="unifer-window", daemon=True).start()
-        return True
+        return Start.OPENED
 
     def close(self) -> None:
         """Ended by us (Quit): its camera is released with the process, and nothing is said."""
