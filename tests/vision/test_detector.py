@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from unifer_tray.imaging import load_rgb
 from unifer_tray.pipeline import Pipeline
@@ -68,6 +69,28 @@ def test_a_crop_tighter_than_the_face_is_still_a_face(pipeline, data_dir, name, 
     (face,) = pipeline.run(rgb)[0].faces
     faces = pipeline.run(region(rgb, face.box, scale))[0].faces
     assert len(faces) == 1, [f.box for f in faces]
+
+
+@pytest.mark.parametrize(
+    ("name", "share", "shift"), [("single_face.jpg", 0.6, (-0.15, 0.15)), ("0-f1-su-ph.jpg", 0.6, (0.0, 0.15))]
+)
+def test_a_small_crop_cut_inside_the_face_off_centre_is_still_a_face(pipeline, data_dir, name, share, shift):
+    """Like SFEW's badly aligned film crops (143x181): cut inside the face, off its centre, so the
+    face runs past three or four edges. Every pass misses it; the margin pass (detector.MARGIN)
+    finds it, and its box runs past the crop."""
+    rgb = load_rgb(data_dir / name)
+    (face,) = pipeline.run(rgb)[0].faces
+    x, y, w, h = face.box
+    cx, cy, side = x + w / 2 + shift[0] * w, y + h / 2 + shift[1] * h, w * share
+    x0, y0 = int(cx - side / 2), int(cy - side * 1.27 / 2)
+    crop = np.asarray(Image.fromarray(rgb[y0 : int(y0 + side * 1.27), x0 : int(x0 + side)]).resize((143, 181)))
+    detector = pipeline.analyzer.detector
+    assert detector._found(crop) == []  # what the detector gave before the margin pass
+    (found,) = detector.detect(crop)
+    ex, ey, ew, eh = found.extent
+    assert ew > 143 and eh > 143 and ex < 0 < ex + ew and ey < 0 < ey + eh
+    (read,) = pipeline.run(crop)[0].faces
+    assert read.box == pytest.approx(found.box, abs=1)  # the result rounds to pixels
 
 
 @pytest.mark.parametrize("scale", REGION_SCALES)
