@@ -27,7 +27,8 @@
 
 The prior's strength depends on what was taught. A profile with examples of fewer than
 SESSION_LABELS labels (a few "Not right?" corrections) holds every bias with PRIOR_STRENGTH, so
-that one example can never overturn a clear reading of another label. Once SESSION_LABELS or
+that one example's bias can never overturn a clear reading of another label (only the vote can,
+for faces that read like an example of another taught label). Once SESSION_LABELS or
 more labels have examples (a teach session), the taught labels are held with SESSION_STRENGTH,
 and the labels without any with UNTAUGHT_STRENGTH, so that skipping an expression does not push
 its faces away. All were chosen on development data (benchmarks/bench_profile.py on FER2013,
