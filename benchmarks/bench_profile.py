@@ -234,7 +234,7 @@ def main() -> int:
         "--nearest",
         type=parse_nearest,
         nargs="*",
-        default=[(0.5, 0.4), (0.5, 0.6), (0.5, 0.8), (0.35, 0.5), (0.75, 0.5)],
+        default=[(0.5, 0.5), (0.5, 0.6), (0.5, 0.8), (0.75, 0.4)],
         help="the vote's WIDTH:WEIGHT settings to try beside the shipped one",
     )
     parser.add_argument("--floor", type=float, default=FEATURE_FLOOR, help=f"feature floor (shipped: {FEATURE_FLOOR})")
