@@ -49,21 +49,26 @@ def readings(folder: Path, rows: list[dict[str, str]]) -> np.ndarray:
     return z
 
 
+def teach_draws(z, truth, source, others, labels, shots: int, variant: Variant, rng) -> list[float]:
+    """The accuracy change on `others` (less what was taught) for DRAWS random teach sets of
+    `shots` photos per label from `source`."""
+    _, priors, nearest = variant
+    changes = []
+    for _ in range(DRAWS):
+        teach = np.concatenate([rng.choice(source[truth[source] == k], shots, replace=False) for k in labels])
+        changes.append(change(z, truth, teach, np.setdiff1d(others, teach), priors, nearest) * 100)
+    return changes
+
+
 def person_changes(z, truth, person, shots: int, variant: Variant) -> dict[str, list[float]]:
     """Per person, the accuracy change on their untaught photos for each random teach draw."""
-    _, priors, nearest = variant
     rng = np.random.default_rng(0)  # the same draws for every variant
     out = {}
     for who in np.unique(person):
         mine = np.where(person == who)[0]
-        taught_labels = [k for k in range(len(LABELS)) if (truth[mine] == k).sum() > shots]
-        if len(taught_labels) < 3:
-            continue
-        changes = []
-        for _ in range(DRAWS):
-            teach = np.concatenate([rng.choice(mine[truth[mine] == k], shots, replace=False) for k in taught_labels])
-            changes.append(change(z, truth, teach, np.setdiff1d(mine, teach), priors, nearest) * 100)
-        out[who] = changes
+        labels = [k for k in range(len(LABELS)) if (truth[mine] == k).sum() > shots]
+        if len(labels) >= 3:
+            out[who] = teach_draws(z, truth, mine, mine, labels, shots, variant, rng)
     return out
 
 
@@ -71,7 +76,6 @@ def style_changes(z, truth, person, style, taught_style: str, variant: Variant) 
     """Per person, taught with one photo per label of one elicitation style (and the neutral
     poses), the change on the photos of the other styles, for each random teach draw: a teach
     session posed on request, then expressions of another kind."""
-    _, priors, nearest = variant
     rng = np.random.default_rng(0)
     out = {}
     for who in np.unique(person):
@@ -79,13 +83,8 @@ def style_changes(z, truth, person, style, taught_style: str, variant: Variant) 
         source = mine[np.isin(style[mine], [taught_style, NEUTRAL_POSE])]
         others = mine[style[mine] != taught_style]
         labels = [k for k in range(len(LABELS)) if (truth[source] == k).any() and (truth[others] == k).any()]
-        if len(labels) < 4:
-            continue
-        changes = []
-        for _ in range(DRAWS):
-            teach = np.array([rng.choice(source[truth[source] == k]) for k in labels])
-            changes.append(change(z, truth, teach, np.setdiff1d(others, teach), priors, nearest) * 100)
-        out[who] = changes
+        if len(labels) >= 4:
+            out[who] = teach_draws(z, truth, source, others, labels, 1, variant, rng)
     return out
 
 

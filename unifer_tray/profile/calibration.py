@@ -33,7 +33,7 @@ more labels have examples (a teach session), the taught labels are held with SES
 and the labels without any with UNTAUGHT_STRENGTH, so that skipping an expression does not push
 its faces away. All were chosen on development data (benchmarks/bench_profile.py on FER2013,
 benchmarks/bench_profile_people.py on real people; docs/adr/0009).
-Applying a profile costs microseconds per face.
+Applying a profile costs about 0.1 ms per face (benchmarks/bench_profile.py).
 """
 
 from __future__ import annotations
@@ -150,19 +150,20 @@ class Calibration:
         p = softmax(temperature() * (points + np.array(self.bias)))  # on the general model's scale
         if not self.labels or not self.weight:
             return p
-        examples, one_hot = self._examples
+        examples, one_hot, taught = self._examples
         closeness = np.exp(-((points[:, None, :] - examples[None]) ** 2).sum(-1) / (2 * self.width**2))
         per_label = closeness @ one_hot
-        taught = one_hot.any(axis=0)
         split = per_label / np.maximum(per_label.sum(axis=1, keepdims=True), 1e-300)
         vote = np.where(taught, split * p[:, taught].sum(axis=1, keepdims=True), p)
         near = self.weight * closeness.max(axis=1, keepdims=True)
         return (1 - near) * p + near * vote
 
     @cached_property
-    def _examples(self) -> tuple[np.ndarray, np.ndarray]:
-        """The examples' points and their labels one-hot, made once per loaded profile."""
-        return np.array(self.examples), np.eye(len(LABELS))[list(self.labels)]
+    def _examples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The examples' points, their labels one-hot and which labels were taught, made once per
+        loaded profile rather than for every face."""
+        one_hot = np.eye(len(LABELS))[list(self.labels)]
+        return np.array(self.examples), one_hot, np.asarray(one_hot.any(axis=0))
 
     def probabilities(self, general: dict[str, float]) -> dict[str, float]:
         adapted = self.read(log_probabilities(general))[0]
